@@ -1,0 +1,63 @@
+"""The `w2v` command. Each group of subcommands lives in its own module and registers on `app`."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="w2v",
+    help="Train, query and evaluate word2vec vectors.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+# Registration: importing a module adds its commands to `app`.
+from . import train as _train  # noqa: E402,F401
+
+for _optional in ("query", "phrases_cmd"):
+    try:
+        __import__(f"{__name__}.{_optional}")
+    except ModuleNotFoundError as _exc:  # a module not written yet
+        if _exc.name != f"{__name__}.{_optional}":
+            raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: runs the app, turning W2VError into one line and exit status 2."""
+    from ..errors import W2VError
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in args
+    if debug:
+        args.remove("--debug")
+    try:
+        app(args=args, prog_name="w2v", standalone_mode=False)
+    except W2VError as exc:
+        if debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:  # click's usage errors and the like
+        import click
+
+        if isinstance(exc, click.exceptions.Exit):
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            print("aborted", file=sys.stderr)
+            sys.exit(130)
+        if debug:
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr)
+        sys.exit(1)
