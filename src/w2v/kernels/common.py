@@ -1,0 +1,88 @@
+"""Shared numba helpers: xorshift random numbers, sigmoid tables, alias-method draws."""
+
+import numpy as np
+from numba import njit
+
+MAX_EXP = 8.0
+TABLE_SIZE = 4096
+_xs = (np.arange(TABLE_SIZE, dtype=np.float64) + 0.5) / TABLE_SIZE * 2 * MAX_EXP - MAX_EXP
+SIGMOID_TABLE = (1.0 / (1.0 + np.exp(-_xs))).astype(np.float32)
+LOGSIG_TABLE = (-np.log1p(np.exp(-_xs))).astype(np.float32)  # log sigmoid(x)
+_SCALE = np.float32(TABLE_SIZE / (2 * MAX_EXP))
+_MAXE = np.float32(MAX_EXP)
+
+M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@njit(cache=True, inline="always")
+def sigmoid(x):
+    """sigmoid(x) from a 4096-entry table over [-8, 8] (error < 5e-4), clamped outside."""
+    if x >= _MAXE:
+        return np.float32(1.0)
+    if x <= -_MAXE:
+        return np.float32(0.0)
+    return SIGMOID_TABLE[int((x + _MAXE) * _SCALE)]
+
+
+@njit(cache=True, inline="always")
+def log_sigmoid(x):
+    """log sigmoid(x): table inside [-8, 8], x itself below, 0 above."""
+    if x >= _MAXE:
+        return np.float32(0.0)
+    if x <= -_MAXE:
+        return x
+    return LOGSIG_TABLE[int((x + _MAXE) * _SCALE)]
+
+
+@njit(cache=True, inline="always")
+def splitmix64(x):
+    """Scramble a seed (one step of splitmix64)."""
+    z = (x + np.uint64(0x9E3779B97F4A7C15)) & M64
+    z = ((z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)) & M64
+    z = ((z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)) & M64
+    return z ^ (z >> np.uint64(31))
+
+
+@njit(cache=True, inline="always")
+def next_u64(state):
+    """xorshift64* on a one-element uint64 array; returns 64 random bits."""
+    x = state[0]
+    x ^= x >> np.uint64(12)
+    x ^= (x << np.uint64(25)) & M64
+    x ^= x >> np.uint64(27)
+    state[0] = x
+    return (x * np.uint64(0x2545F4914F6CDD1D)) & M64
+
+
+@njit(cache=True, inline="always")
+def next_float(state):
+    """Uniform float32 in [0, 1) from the top 24 bits."""
+    return np.float32(next_u64(state) >> np.uint64(40)) * np.float32(1.0 / 16777216.0)
+
+
+@njit(cache=True, inline="always")
+def below(state, n):
+    """Uniform integer in [0, n) by multiply-shift on the top 32 bits."""
+    return np.int64(((next_u64(state) >> np.uint64(32)) * np.uint64(n)) >> np.uint64(32))
+
+
+@njit(cache=True, inline="always")
+def draw_alias(state, prob, alias):
+    """One draw from a Walker alias table: O(1), two reads."""
+    r = next_u64(state)
+    i = np.int64(((r >> np.uint64(32)) * np.uint64(len(prob))) >> np.uint64(32))
+    coin = np.float32(r & np.uint64(0xFFFFFF)) * np.float32(1.0 / 16777216.0)
+    if coin < prob[i]:
+        return i
+    return np.int64(alias[i])
+
+
+@njit(cache=True)
+def draw_many(seed, prob, alias, n):
+    """n alias draws (for tests of the sampler)."""
+    state = np.empty(1, dtype=np.uint64)
+    state[0] = splitmix64(np.uint64(seed)) | np.uint64(1)
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        out[i] = draw_alias(state, prob, alias)
+    return out

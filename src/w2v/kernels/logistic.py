@@ -1,0 +1,49 @@
+"""The binary-logistic step shared by negative sampling and hierarchical softmax.
+
+A batch of B input rows ``inp[rows[b]]`` (skip-gram: the window's context vectors; CBOW: one
+row, the context mean) is scored against T output rows ``out[targets[t]]`` with labels
+``labels[t]`` in {0, 1}. For each pair, with s = v . u and g = alpha * (label - sigmoid(s)):
+
+    loss += -log sigmoid(+s)  if label == 1  else  -log sigmoid(-s)
+    grad[b] += g * u          (the input side's update, applied by the caller)
+    u       += g * v          (output rows are updated in place, target by target)
+
+Each target row is loaded once for the whole batch and the B input rows stay in L1: the window
+becomes a small dense product instead of B*T separate dot products (HogBatch, Ji et al. 2016).
+"""
+
+import numpy as np
+from numba import njit
+
+from .common import log_sigmoid, sigmoid
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def logistic_batch(inp, rows, nrows, out, targets, labels, ntargets, alpha, grad, gbuf):
+    d = inp.shape[1]
+    loss = 0.0
+    for t in range(ntargets):
+        u = out[targets[t]]
+        label = labels[t]
+        for b in range(nrows):
+            v = inp[rows[b]]
+            s = np.float32(0.0)
+            for j in range(d):
+                s += v[j] * u[j]
+            if label:
+                loss -= log_sigmoid(s)
+                gbuf[b] = alpha * (np.float32(1.0) - sigmoid(s))
+            else:
+                loss -= log_sigmoid(-s)
+                gbuf[b] = -alpha * sigmoid(s)
+        for b in range(nrows):
+            g = gbuf[b]
+            gb = grad[b]
+            for j in range(d):
+                gb[j] += g * u[j]
+        for b in range(nrows):
+            g = gbuf[b]
+            v = inp[rows[b]]
+            for j in range(d):
+                u[j] += g * v[j]
+    return loss
