@@ -135,14 +135,20 @@ class Trainer:
                     sums[epoch] += stats
                     done_jobs[epoch] += 1
                     done_words[0] += hi - lo
+                    mark_finished(epoch)
 
         threads = [threading.Thread(target=worker, name=f"w2v-train-{i}", daemon=True) for i in range(nthreads)]
         for th in threads:
             th.start()
 
         finished: list[EpochStats] = []
-        epoch_start = {first_epoch: time.perf_counter()}
         run_start = time.perf_counter()
+        end_time: dict[int, float] = {first_epoch - 1: run_start}
+
+        def mark_finished(epoch: int) -> None:  # call with the lock held
+            if epoch in sent_jobs and done_jobs[epoch] == sent_jobs[epoch] and epoch not in end_time:
+                end_time[epoch] = time.perf_counter()
+
         last_report = 0.0
         reported = first_epoch
 
@@ -156,8 +162,7 @@ class Trainer:
                     s = sums[reported].copy()
                     e = reported
                     reported += 1
-                    secs = now - epoch_start.get(e, run_start)
-                    epoch_start[e + 1] = now
+                    secs = end_time.get(e, now) - end_time.get(e - 1, run_start)
                     frac = (e + 1) / total_epochs
                     st = EpochStats(e + 1, s[0] / max(s[1], 1.0), int(s[2]), int(s[3]), secs,
                                     s[2] / max(secs, 1e-9), alpha_at(frac, a0, a1))
@@ -204,6 +209,7 @@ class Trainer:
                         break
                 with lock:
                     sent_jobs[epoch] = job
+                    mark_finished(epoch)
                 if self.stop.is_set() or errors:
                     self._cut_short.add(epoch)
                     break

@@ -46,15 +46,14 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print("interrupted", file=sys.stderr)
         sys.exit(130)
-    except Exception as exc:  # click's usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
+    except Exception as exc:  # click's usage errors and the like (typer vendors click)
+        name = type(exc).__name__
+        if name == "Exit" and hasattr(exc, "exit_code"):
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
+        if hasattr(exc, "show") and hasattr(exc, "exit_code"):  # ClickException, UsageError
             exc.show()
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if name == "Abort":
             print("aborted", file=sys.stderr)
             sys.exit(130)
         if debug:

@@ -1,2 +1,171 @@
-"""`w2v train` and `w2v demo` (filled in by the core trainer)."""
-from . import app  # noqa: F401
+"""`w2v train` (and `w2v demo`): read a corpus, build the vocabulary, train, write vectors."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import app
+
+
+class Arch(str, Enum):
+    skipgram = "skipgram"
+    cbow = "cbow"
+
+
+class Loss(str, Enum):
+    ns = "ns"
+    hs = "hs"
+    softmax = "softmax"
+
+
+class SampleFormula(str, Enum):
+    c = "c"
+    paper = "paper"
+
+
+def _params(arch: Arch, loss: Loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,
+            sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum) -> dict:
+    from ..errors import ConfigError
+
+    if negative is None:
+        negative = 5 if loss == Loss.ns else 0
+    if loss == Loss.ns and negative == 0:
+        raise ConfigError("--loss ns needs --negative of at least 1")
+    return dict(
+        vector_size=dim, window=window, min_count=min_count, max_vocab_size=max_vocab, sample=sample,
+        sample_formula=sample_formula.value, sg=int(arch == Arch.skipgram), hs=int(loss == Loss.hs),
+        softmax=int(loss == Loss.softmax), negative=negative, ns_exponent=ns_exponent,
+        cbow_mean=0 if cbow_sum else 1, alpha=alpha, min_alpha=min_alpha, epochs=epochs, workers=threads,
+        seed=seed,
+    )
+
+
+@app.command()
+def train(
+    corpus: List[str] = typer.Argument(..., help="Text files or folders (plain, .gz, .bz2, .xz); '-' for stdin."),
+    output: Path = typer.Option(..., "-o", "--output",
+                                help="FILE.bin (word2vec binary), FILE.txt or .vec (text); anything else: a model folder."),
+    arch: Arch = typer.Option(Arch.cbow, "--arch", help="skipgram: a word predicts its context; cbow: the context mean predicts the word."),
+    loss: Loss = typer.Option(Loss.ns, "--loss", help="ns: negative sampling; hs: hierarchical softmax; softmax: exact (O(V) a step)."),
+    dim: int = typer.Option(100, "--dim", "--size", help="Vector dimension."),
+    window: int = typer.Option(5, "--window", help="Maximum context distance (shrunk at random per word)."),
+    negative: Optional[int] = typer.Option(None, "--negative", help="Noise words per prediction [default: 5 with --loss ns, else 0; >0 with --loss hs trains both]."),
+    ns_exponent: float = typer.Option(0.75, "--ns-exponent", help="Noise distribution: counts ** ns_exponent."),
+    min_count: int = typer.Option(5, "--min-count", help="Drop words seen fewer times."),
+    max_vocab: Optional[int] = typer.Option(30_000_000, "--max-vocab", help="Prune the rarest words while counting when the table grows past this."),
+    sample: float = typer.Option(1e-3, "--sample", help="Subsampling threshold t (0: off)."),
+    sample_formula: SampleFormula = typer.Option(SampleFormula.c, "--sample-formula", help="c: word2vec C's keep rule; paper: discard with 1 - sqrt(t/f)."),
+    epochs: int = typer.Option(5, "--epochs", "--iter", help="Passes over the corpus."),
+    alpha: Optional[float] = typer.Option(None, "--alpha", help="Starting learning rate [default: 0.025 skip-gram, 0.05 CBOW]."),
+    min_alpha: float = typer.Option(0.0001, "--min-alpha", help="Learning rate at the end (linear decay)."),
+    threads: Optional[int] = typer.Option(None, "--threads", "--workers", help="Worker threads [default: all cores]."),
+    seed: int = typer.Option(1, "--seed", help="Random seed (one thread + same seed = identical vectors)."),
+    cbow_sum: bool = typer.Option(False, "--cbow-sum", help="CBOW: sum the context vectors instead of averaging."),
+    save_vocab: Optional[Path] = typer.Option(None, "--save-vocab", help="Write the vocabulary ('word count' a line)."),
+    read_vocab: Optional[Path] = typer.Option(None, "--read-vocab", help="Use this vocabulary file instead of counting."),
+    phrases: int = typer.Option(0, "--phrases", help="Learn N passes of phrases (new_york) first and train on the phrased corpus."),
+    json_out: bool = typer.Option(False, "--json", help="Print a JSON summary (with per-epoch loss) on stdout."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+) -> None:
+    """Train word vectors on a corpus and write them to OUTPUT."""
+    from ..atomic import check_writable
+    from ..config import Config
+    from ..corpus import TextSource
+    from ..model import Word2Vec
+    from ..progress import Progress
+
+    params = _params(arch, loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,
+                     sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum)
+    Config(**params)  # validate before touching the corpus
+    check_writable(output)
+    if save_vocab is not None:
+        check_writable(save_vocab)
+    source = TextSource(corpus)
+    progress = Progress("quiet" if quiet else "auto", total_bytes=source.total_bytes)
+    t0 = time.perf_counter()
+    try:
+        if phrases:
+            source = _phrased(source, phrases, min_count, progress)
+        model = Word2Vec(**params)
+        model.build_vocab(source, read_vocab=read_vocab, progress=progress)
+        if save_vocab is not None:
+            model.vocab.save(save_vocab)
+        model.train(progress=progress)
+        model.save(output)
+    finally:
+        progress.close()
+    secs = time.perf_counter() - t0
+    _summary(model, output, secs, quiet, json_out)
+
+
+def _phrased(source, passes: int, min_count: int, progress):
+    from ..errors import ConfigError
+    from ..phrases import Phrases
+
+    if passes < 0:
+        raise ConfigError(f"--phrases must be 0 or more, got {passes}")
+    phr = Phrases(source, passes=passes, min_count=min_count, progress=progress)
+    return phr.transform(source)
+
+
+def _summary(model, output: Path, secs: float, quiet: bool, json_out: bool) -> None:
+    h = model.history
+    words = sum(e.words for e in h)
+    info = {
+        "output": str(output), "vocab_size": len(model.vocab), "corpus_words": model.corpus_words,
+        "epochs": [e.to_dict() for e in h], "seconds": round(secs, 3),
+        "words_per_sec": round(words / max(secs, 1e-9)), "loss": h[-1].loss if h else None,
+        "config": model.config.to_dict(),
+    }
+    if json_out:
+        json.dump(info, sys.stdout, indent=2)
+        print()
+    elif not quiet:
+        loss = f"loss {h[0].loss:.4f} -> {h[-1].loss:.4f}" if h else ""
+        print(f"trained {model.corpus_words:,} words x {len(h)} epochs in {secs:.1f}s "
+              f"({words / max(secs, 1e-9) / 1e3:,.0f}k words/s), vocabulary {len(model.vocab):,}, {loss}; "
+              f"wrote {output}", file=sys.stderr)
+
+
+@app.command()
+def demo(
+    output: Path = typer.Option(Path("out/demo.bin"), "-o", "--output", help="Where to write the vectors."),
+    epochs: int = typer.Option(5, "--epochs", help="Passes over the bundled corpus."),
+    threads: Optional[int] = typer.Option(None, "--threads", help="Worker threads [default: all cores]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q"),
+) -> None:
+    """Train skip-gram on the bundled public-domain corpus (0.67M words) and show neighbours."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from ..datasets import sample_path
+    from ..model import Word2Vec
+    from ..progress import Progress
+
+    corpus = sample_path()
+    progress = Progress("quiet" if quiet else "auto")
+    t0 = time.perf_counter()
+    try:
+        model = Word2Vec(str(corpus), sg=1, vector_size=100, window=5, negative=5, sample=1e-4, min_count=5,
+                         epochs=epochs, workers=threads, progress=progress)
+        model.save(output)
+    finally:
+        progress.close()
+    secs = time.perf_counter() - t0
+    _summary(model, output, secs, quiet, False)
+    wv = model.wv
+    table = Table(title=f"nearest neighbours ({output})")
+    table.add_column("word", style="bold")
+    table.add_column("neighbours (cosine)")
+    for word in ("king", "war", "god", "ship", "money", "france", "love", "three"):
+        if word in wv:
+            table.add_row(word, ", ".join(f"{w} {s:.2f}" for w, s in wv.most_similar(word, topn=6)))
+    Console().print(table)
+    print(f"\nNext: w2v similar {output} king   |   w2v eval {output}   |   w2v train --help")
