@@ -1,0 +1,164 @@
+"""The kernels against the math: numerical gradients, a reference run, the noise sampler."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from w2v.kernels.common import draw_many
+from w2v.kernels.logistic import logistic_batch
+from w2v.kernels.train import train_job
+from w2v.vocab import Vocab, alias_table
+
+
+def _loss(V, U, labels):
+    s = V.astype(np.float64) @ U.astype(np.float64).T  # [B, T]
+    z = np.where(labels[None, :] == 1, s, -s)
+    return np.logaddexp(0, -z).sum()
+
+
+def _num_grad(f, x, eps=1e-4):
+    g = np.zeros_like(x, dtype=np.float64)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + eps
+        hi = f()
+        x[idx] = old - eps
+        lo = f()
+        x[idx] = old
+        g[idx] = (hi - lo) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("nrows", [1, 4])  # 1: the CBOW shape (the context mean); 4: a skip-gram window
+def test_logistic_update_is_minus_alpha_times_gradient(nrows):
+    rng = np.random.default_rng(0)
+    d, T, alpha = 8, 4, np.float32(0.1)
+    inp = rng.normal(0, 0.5, (nrows, d)).astype(np.float32)
+    out = rng.normal(0, 0.5, (6, d)).astype(np.float32)
+    targets = np.array([2, 0, 5, 3], dtype=np.int64)
+    labels = np.array([1, 0, 0, 0], dtype=np.int32)  # the negative-sampling pattern; HS uses any bits
+    rows = np.arange(nrows, dtype=np.int64)
+
+    V64, U64 = inp.astype(np.float64), out[targets].astype(np.float64)
+    gV = _num_grad(lambda: _loss(V64, U64, labels), V64)
+    gU = _num_grad(lambda: _loss(V64, U64, labels), U64)
+    expected_loss = _loss(V64, U64, labels)
+
+    grad = np.zeros((nrows, d), np.float32)
+    out_before = out.copy()
+    loss = logistic_batch(inp, rows, nrows, out, targets, labels, T, alpha, grad, np.zeros(nrows, np.float32))
+    # sigmoid and log-sigmoid come from 4096-entry tables: agreement to ~1e-3 relative
+    assert loss == pytest.approx(expected_loss, rel=2e-3)
+    np.testing.assert_allclose(grad, -alpha * gV, rtol=2e-2, atol=2e-4)
+    np.testing.assert_allclose(out[targets] - out_before[targets], -alpha * gU, rtol=2e-2, atol=2e-4)
+    untouched = np.setdiff1d(np.arange(6), targets)
+    np.testing.assert_array_equal(out[untouched], out_before[untouched])
+
+
+@pytest.mark.parametrize("labels", [[1, 1, 0], [0, 1, 0, 1, 1]])
+def test_logistic_with_hs_code_bits(labels):
+    rng = np.random.default_rng(1)
+    d = 5
+    labels = np.array(labels, dtype=np.int32)
+    T = len(labels)
+    inp = rng.normal(0, 0.5, (2, d)).astype(np.float32)
+    out = rng.normal(0, 0.5, (T, d)).astype(np.float32)
+    targets = np.arange(T, dtype=np.int64)
+    V64, U64 = inp.astype(np.float64), out.astype(np.float64)
+    gV = _num_grad(lambda: _loss(V64, U64, labels), V64)
+    grad = np.zeros((2, d), np.float32)
+    logistic_batch(inp, np.arange(2, dtype=np.int64), 2, out, targets, labels, T, np.float32(0.05), grad,
+                   np.zeros(2, np.float32))
+    np.testing.assert_allclose(grad, -0.05 * gV, rtol=2e-2, atol=2e-4)
+
+
+def _sig(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _reference_run(sentence, syn0, out, negative_word, sg, alpha):
+    """Plain numpy word2vec on one sentence, window 1 (never shrunk), one fixed noise word."""
+    syn0 = syn0.astype(np.float64).copy()
+    out = out.astype(np.float64).copy()
+    for i, w in enumerate(sentence):
+        ctx = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < len(sentence)]
+        targets = [(w, 1)] + ([(negative_word, 0)] if negative_word != w else [])
+        if sg:
+            V = syn0[ctx]
+            G = np.zeros_like(V)
+            for t, lab in targets:
+                g = alpha * (lab - _sig(V @ out[t]))
+                G += g[:, None] * out[t]
+                out[t] += g @ V
+            for c, gc in zip(ctx, G):
+                syn0[c] += gc
+        else:
+            h = syn0[ctx].mean(axis=0)
+            gh = np.zeros_like(h)
+            for t, lab in targets:
+                g = alpha * (lab - _sig(h @ out[t]))
+                gh += g * out[t]
+                out[t] += g * h
+            for c in ctx:
+                syn0[c] += gh  # word2vec C: the full gradient of the mean to every context row
+    return syn0, out
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_skeleton_matches_reference(sg):
+    rng = np.random.default_rng(2)
+    V, d = 4, 6
+    syn0 = rng.normal(0, 0.3, (V, d)).astype(np.float32)
+    out = rng.normal(0, 0.3, (V, d)).astype(np.float32)
+    sentence = [0, 1, 2, 1]
+    stream = np.array(sentence + [-1], dtype=np.int32)
+    noise = 3
+    prob, alias = alias_table(np.eye(V)[noise] + 1e-12)
+    exp_syn0, exp_out = _reference_run(sentence, syn0, out, noise, sg, 0.1)
+    stats_ = np.zeros(4)
+    empty_f = np.zeros((1, 1), np.float32)
+    empty_i = np.zeros((1, 1), np.int32)
+    train_job(stream, 0, len(stream), np.arange(V, dtype=np.int32), np.ones(V, np.float32), syn0, out,
+              empty_f, empty_f, prob, alias, empty_i, empty_i.astype(np.uint8), np.zeros(1, np.int32),
+              sg, 1, 1, 1, 0, 0, 0.1, 0.1, np.uint64(7), stats_)
+    np.testing.assert_allclose(syn0, exp_syn0, rtol=1e-2, atol=1e-3)
+    np.testing.assert_allclose(out, exp_out, rtol=1e-2, atol=1e-3)
+    assert stats_[2] == 4 and stats_[3] == 4  # words read, words trained
+    assert stats_[1] == (6 if sg else 4)      # predictions: context rows (sg) or centre words (cbow)
+
+
+def test_alias_sampler_matches_counts_to_the_075():
+    counts = np.array([5000, 2000, 900, 400, 120, 60, 25, 10, 5, 1], dtype=np.int64)
+    vocab = Vocab([f"w{i}" for i in range(len(counts))], counts)
+    prob, alias = vocab.noise_alias(0.75)
+    n = 400_000
+    draws = draw_many(123, prob, alias, n)
+    observed = np.bincount(draws, minlength=len(counts))
+    expected = counts ** 0.75 / (counts ** 0.75).sum() * n
+    chi2, p = stats.chisquare(observed, expected)
+    assert p > 1e-3, (observed, expected)
+    # and it is not the raw unigram law
+    raw = counts / counts.sum() * n
+    assert stats.chisquare(observed, raw)[1] < 1e-12
+
+
+def test_subsampling_in_kernel_follows_keep_probabilities():
+    counts = np.array([90_000, 9_000, 1_000], dtype=np.int64)
+    vocab = Vocab(["a", "b", "c"], counts)
+    for formula in ("c", "paper"):
+        keep = vocab.keep_probs(1e-3, formula)
+        rng = np.random.default_rng(3)
+        tokens = rng.permutation(np.repeat(np.arange(3), counts)).astype(np.int32)
+        stream = np.concatenate([tokens.reshape(-1, 100), -np.ones((len(tokens) // 100, 1), np.int32)], 1).ravel()
+        stats_ = np.zeros(4)
+        syn0 = np.zeros((3, 4), np.float32)
+        out = np.zeros((3, 4), np.float32)
+        prob, alias = vocab.noise_alias(0.75)
+        e = np.zeros((1, 1), np.float32)
+        train_job(stream, 0, len(stream), np.arange(3, dtype=np.int32), keep, syn0, out, e, e, prob, alias,
+                  np.zeros((1, 1), np.int32), np.zeros((1, 1), np.uint8), np.zeros(1, np.int32),
+                  1, 1, 2, 1, 0, 0, 0.0, 0.0, np.uint64(11), stats_)
+        expected = float((counts * keep).sum())
+        sd = float(np.sqrt((counts * keep * (1 - keep)).sum()))
+        assert stats_[2] == counts.sum()
+        assert abs(stats_[3] - expected) < 5 * sd + 1, (formula, stats_[3], expected)
