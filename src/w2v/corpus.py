@@ -38,7 +38,7 @@ BLOCK_BYTES = 1 << 22
 """How much text is read, decoded and split at once."""
 
 _MAGIC = (
-    (b"\x1f\x8b", gzip.GzipFile),
+    (b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f)),
     (b"BZh", bz2.BZ2File),
     (b"\xfd7zXZ\x00", lzma.LZMAFile),
 )
