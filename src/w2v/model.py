@@ -258,6 +258,18 @@ class Word2Vec:
             self._wv = KeyedVectors(list(self.vocab.words), self.weights.syn0, counts=self.vocab.counts)
         return self._wv
 
+    def predict_output_word(self, context_words, topn: int = 10) -> list[tuple[str, float]]:
+        """Most probable centre words given context words (see :mod:`w2v.predict`)."""
+        from .predict import predict_output_word
+
+        return predict_output_word(self, context_words, topn)
+
+    def log_prob(self, word: str, context_words) -> float:
+        """log p(word | context) under the model's loss; a real probability for hs and softmax."""
+        from .predict import log_prob
+
+        return log_prob(self, word, context_words)
+
     @property
     def loss(self) -> float:
         """Mean loss per prediction of the last epoch."""

@@ -1,0 +1,142 @@
+"""Hierarchical softmax and the full softmax: the tree, the probabilities, the gradients, training."""
+
+import numpy as np
+import pytest
+
+from w2v.huffman import Huffman
+from w2v.kernels.softmax import softmax_step
+from w2v.kernels.train import train_job
+from w2v.model import Word2Vec
+from w2v.vocab import entropy_bits
+
+ZIPF = np.array(sorted((10_000 / np.arange(1, 301) ** 1.1).astype(np.int64) + 1, reverse=True))
+
+
+@pytest.mark.parametrize("counts", [ZIPF, np.array([5, 5, 5, 5]), np.array([100, 1]), np.array([50, 20, 20, 5, 1, 1, 1])])
+def test_huffman_codes_prefix_free_and_inner_nodes(counts):
+    h = Huffman.build(counts)
+    V = len(counts)
+    codes = [h.code(i) for i in range(V)]
+    assert len(set(codes)) == V
+    for a in codes:
+        for b in codes:
+            assert a == b or not b.startswith(a)
+    used = set()
+    for i in range(V):
+        used.update(h.points[i, : h.lengths[i]].tolist())
+        assert h.points[i, 0] == V - 2  # every path starts at the root
+    assert used == set(range(V - 1))  # exactly V-1 inner nodes, all on some path
+    # Kraft equality: a full binary tree
+    assert sum(2.0 ** -h.lengths[i] for i in range(V)) == pytest.approx(1.0)
+
+
+def test_huffman_expected_length_within_one_bit_of_entropy():
+    h = Huffman.build(ZIPF)
+    H = entropy_bits(ZIPF)
+    L = h.expected_length(ZIPF)
+    assert H <= L < H + 1
+    # more frequent words never get longer codes
+    assert np.all(np.diff(h.lengths) >= 0) or all(
+        h.lengths[i] <= h.lengths[j] for i in range(len(ZIPF)) for j in range(i, len(ZIPF)) if ZIPF[i] > ZIPF[j])
+
+
+def _tiny_model(**kw):
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(12)]
+    sents = [list(rng.choice(words, 10, p=np.arange(12, 0, -1) / 78)) for _ in range(60)]
+    return Word2Vec(sents, vector_size=6, min_count=1, epochs=1, workers=1, seed=2, **kw)
+
+
+@pytest.mark.parametrize("kw", [dict(hs=1, negative=0), dict(softmax=1, negative=0), dict(hs=1, negative=3)])
+def test_probabilities_over_all_words_sum_to_one(kw):
+    m = _tiny_model(**kw)
+    rng = np.random.default_rng(1)
+    for out in (m.weights.out_hs, m.weights.out_sm, m.weights.out_ns):  # make the outputs non-trivial
+        out[:] = rng.normal(0, 1, out.shape)
+    total = sum(np.exp(m.log_prob(w, ["w1", "w3"])) for w in m.vocab.words)
+    assert total == pytest.approx(1.0, abs=1e-5)
+    top = m.predict_output_word(["w1", "w3"], topn=3)
+    assert len(top) == 3 and top[0][1] >= top[1][1] >= top[2][1]
+
+
+def _sm_loss(V, U, word):
+    s = V @ U.T
+    return float(np.sum(np.logaddexp.reduce(s, axis=1) - s[:, word]))
+
+
+@pytest.mark.parametrize("nrows", [1, 3])
+def test_softmax_update_is_minus_alpha_times_gradient(nrows):
+    rng = np.random.default_rng(3)
+    Vn, d, word, alpha = 7, 5, 4, np.float32(0.1)
+    inp = rng.normal(0, 0.5, (nrows, d)).astype(np.float32)
+    out = rng.normal(0, 0.5, (Vn, d)).astype(np.float32)
+    V64, U64 = inp.astype(np.float64), out.astype(np.float64)
+    eps = 1e-6
+    gV = np.zeros_like(V64)
+    gU = np.zeros_like(U64)
+    for arr, g in ((V64, gV), (U64, gU)):
+        for idx in np.ndindex(arr.shape):
+            old = arr[idx]
+            arr[idx] = old + eps
+            hi = _sm_loss(V64, U64, word)
+            arr[idx] = old - eps
+            lo = _sm_loss(V64, U64, word)
+            arr[idx] = old
+            g[idx] = (hi - lo) / (2 * eps)
+    grad = np.zeros((nrows, d), np.float32)
+    before = out.copy()
+    loss = softmax_step(inp, np.arange(nrows, dtype=np.int64), nrows, out, word, alpha, grad,
+                        np.zeros((nrows, Vn), np.float32))
+    assert loss == pytest.approx(_sm_loss(V64, U64, word), rel=1e-5)
+    np.testing.assert_allclose(grad, -alpha * gV, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(out - before, -alpha * gU, rtol=1e-4, atol=1e-6)
+
+
+def _sig(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+@pytest.mark.parametrize("sg", [1, 0])
+def test_hs_skeleton_matches_reference(sg):
+    counts = np.array([8, 4, 2, 1])
+    hf = Huffman.build(counts)
+    rng = np.random.default_rng(4)
+    V, d, alpha = 4, 5, 0.1
+    syn0 = rng.normal(0, 0.3, (V, d)).astype(np.float32)
+    out = rng.normal(0, 0.3, (V - 1, d)).astype(np.float32)
+    sentence = [0, 2, 1, 3]
+    S, U = syn0.astype(np.float64).copy(), out.astype(np.float64).copy()
+    for i, w in enumerate(sentence):
+        ctx = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < len(sentence)]
+        path = [(hf.points[w, k], 1 - hf.codes[w, k]) for k in range(hf.lengths[w])]
+        X = S[ctx] if sg else S[ctx].mean(axis=0, keepdims=True)
+        G = np.zeros_like(X)
+        for node, label in path:
+            g = alpha * (label - _sig(X @ U[node]))
+            G += g[:, None] * U[node]
+            U[node] += g @ X
+        if sg:
+            for c, gc in zip(ctx, G):
+                S[c] += gc
+        else:
+            for c in ctx:
+                S[c] += G[0]
+    st = np.zeros(4)
+    e = np.zeros((1, 1), np.float32)
+    train_job(np.array(sentence + [-1], np.int32), 0, 5, np.arange(V, dtype=np.int32), np.ones(V, np.float32),
+              syn0, e, out, e, np.ones(1, np.float32), np.zeros(1, np.int32), hf.points, hf.codes, hf.lengths,
+              sg, 1, 1, 0, 1, 0, alpha, alpha, np.uint64(3), st)
+    np.testing.assert_allclose(syn0, S, rtol=1e-2, atol=1e-3)
+    np.testing.assert_allclose(out, U, rtol=1e-2, atol=1e-3)
+
+
+@pytest.mark.parametrize("kw", [dict(hs=1, negative=0, sg=1), dict(hs=1, negative=0, sg=0),
+                                dict(softmax=1, negative=0, sg=1), dict(softmax=1, negative=0, sg=0)])
+def test_training_loss_falls_epoch_after_epoch(kw):
+    rng = np.random.default_rng(5)
+    # a corpus with structure: words of one topic co-occur
+    topics = [[f"t{k}_{i}" for i in range(8)] for k in range(5)]
+    sents = [list(rng.choice(topics[rng.integers(5)], 12)) for _ in range(300)]
+    m = Word2Vec(sents, vector_size=10, min_count=1, epochs=6, workers=1, seed=1, sample=0, alpha=0.05, **kw)
+    losses = [h.loss for h in m.history]
+    assert all(b < a for a, b in zip(losses, losses[1:])), losses
