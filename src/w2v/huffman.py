@@ -35,6 +35,18 @@ class Huffman:
         return cls(codes, points, lengths)
 
     @classmethod
+    def build_unsorted(cls, counts: np.ndarray) -> "Huffman":
+        """The tree for counts in any row order (e.g. after a vocabulary update)."""
+        counts = np.asarray(counts, dtype=np.int64)
+        order = np.argsort(-counts, kind="stable")
+        tree = cls.build(counts[order])
+        codes = np.empty_like(tree.codes)
+        points = np.empty_like(tree.points)
+        lengths = np.empty_like(tree.lengths)
+        codes[order], points[order], lengths[order] = tree.codes, tree.points, tree.lengths
+        return cls(codes, points, lengths)
+
+    @classmethod
     def empty(cls) -> "Huffman":
         return cls(np.zeros((1, 1), np.uint8), np.zeros((1, 1), np.int32), np.zeros(1, np.int32))
 

@@ -84,6 +84,7 @@ class Word2Vec:
         self.history: list[EpochStats] = []
         self.epochs_done = 0
         self.corpus_words = 0
+        self.schedule: dict | None = None  # where an unfinished run stands: {"total", "epoch", "job"}
         self._corpus: _Corpus | None = None
         self._trainer: Trainer | None = None
         self._wv = None
@@ -152,6 +153,7 @@ class Word2Vec:
         )
         self.epochs_done = 0
         self.history = []
+        self.schedule = None
         self._wv = None
 
     def _grow_vocab(self, new: Vocab) -> None:
@@ -178,33 +180,65 @@ class Word2Vec:
             out_sm=np.vstack([w.out_sm, np.zeros((len(added), d), np.float32)]) if cfg.softmax else _UNUSED,
         )
         self.vocab = vocab
-        if cfg.hs:  # a new tree: the inner nodes are re-learned from zero
-            self.huffman = Huffman.build(_sorted_for_tree(vocab.counts))
+        if cfg.hs:  # a new tree over the grown vocabulary: the inner nodes are learned afresh
+            self.huffman = Huffman.build_unsorted(vocab.counts)
             self.weights.out_hs = np.zeros((len(vocab) - 1, d), np.float32)
         self._wv = None
 
     # -- training --------------------------------------------------------------------------
     def train(self, corpus=None, *, epochs: int | None = None, progress=None,
-              on_epoch: Callable[[EpochStats], None] | None = None) -> list[EpochStats]:
+              on_epoch: Callable[[EpochStats], None] | None = None,
+              checkpoint: Callable[["Word2Vec"], None] | None = None,
+              checkpoint_every: float | None = None) -> list[EpochStats]:
         """Train ``epochs`` (default: the config's) passes over ``corpus`` (default: the one the
-        vocabulary was built from). Returns the per-epoch statistics (also in ``history``)."""
+        vocabulary was built from), the learning rate falling from ``alpha`` to ``min_alpha``.
+        Returns the per-epoch statistics (also appended to ``history``).
+
+        ``checkpoint(model)`` is called every ``checkpoint_every`` seconds at a point where the
+        model can be saved and resumed exactly (see :meth:`resume`)."""
         if self.vocab is None:
             raise ConfigError("build the vocabulary first (pass a corpus to Word2Vec or call build_vocab)")
         cfg = self.config
         if corpus is not None:
-            source = as_source(corpus)
-            result = scan(source, fixed_index=dict(self.vocab.index))
-            _check_tokens(result, source)
-            self._corpus = _Corpus(source, result, np.arange(len(self.vocab), dtype=np.int32),
-                                   result.n_stream or result.n_tokens + result.n_sentences)
+            self._use_corpus(corpus, progress)
         if self._corpus is None:
             raise ConfigError("no corpus to train on: pass one to train()")
         n_epochs = cfg.epochs if epochs is None else int(epochs)
         if n_epochs < 1:
             raise ConfigError(f"epochs must be at least 1, got {n_epochs}")
-        return self._run(0, n_epochs, n_epochs, progress, on_epoch)
+        return self._run(0, n_epochs, 0, progress, on_epoch, checkpoint, checkpoint_every)
 
-    def _run(self, first: int, last: int, total: int, progress, on_epoch) -> list[EpochStats]:
+    def resume(self, corpus, *, progress=None, on_epoch=None, checkpoint=None,
+               checkpoint_every: float | None = None) -> list[EpochStats]:
+        """Continue an interrupted run (a checkpoint) exactly where its schedule stopped: same
+        learning rate, same remaining jobs, same random streams. ``corpus`` must be the corpus
+        of the original run. With one worker the result is bit-identical to an uninterrupted run."""
+        if not self.schedule:
+            raise ConfigError(f"nothing to resume: the model finished its schedule ({self.epochs_done} epochs done); "
+                              "use train() to train further")
+        self._use_corpus(corpus, progress)
+        sch = self.schedule
+        return self._run(int(sch["epoch"]), int(sch["total"]), int(sch["job"]), progress, on_epoch,
+                         checkpoint, checkpoint_every)
+
+    def _use_corpus(self, corpus, progress=None) -> None:
+        source = as_source(corpus)
+        on_scan = progress.scan if progress is not None and hasattr(progress, "scan") else None
+        result = scan(source, fixed_index=dict(self.vocab.index), progress=on_scan)
+        _check_tokens(result, source)
+        if self._corpus is not None:
+            self._corpus.close()
+        self._corpus = _Corpus(source, result, np.arange(len(self.vocab), dtype=np.int32),
+                               result.n_stream or result.n_tokens + result.n_sentences)
+
+    @property
+    def interrupted(self) -> bool:
+        """True when the last run stopped before the end of its schedule."""
+        return bool(self.schedule)
+
+    def _run(self, first: int, total: int, start_job: int, progress, on_epoch, checkpoint=None,
+             checkpoint_every=None) -> list[EpochStats]:
+        last = total
         cfg = self.config
         vocab = self.vocab
         if cfg.softmax and len(vocab) > 20_000:
@@ -219,11 +253,14 @@ class Word2Vec:
                         hf.points, hf.codes, hf.lengths)
         trainer = Trainer(self.weights, tables, cfg)
         self._trainer = trainer
+        if getattr(self, "_stop_requested", False):
+            trainer.stop.set()
         done: list[EpochStats] = []
-        offset = self.epochs_done - first
+        base = self.epochs_done - first  # epochs finished before this schedule's epoch 0
+        self.schedule = {"total": total, "epoch": first, "job": start_job}
 
         def epoch_done(st: EpochStats) -> None:
-            st.epoch += offset
+            st.epoch += base
             self.history.append(st)
             done.append(st)
             self.epochs_done = st.epoch
@@ -232,19 +269,32 @@ class Word2Vec:
             if progress is not None and hasattr(progress, "epoch"):
                 progress.epoch(st)
 
+        def at_checkpoint(position: tuple[int, int]) -> None:
+            self.schedule = {"total": total, "epoch": position[0], "job": position[1]}
+            checkpoint(self)
+
         on_prog = progress.train if progress is not None and hasattr(progress, "train") else None
         try:
             trainer.run(self._corpus.pieces(vocab.index), self._corpus.stream_len, first, last, total,
-                        on_progress=on_prog, on_epoch=epoch_done)
+                        start_job=start_job, on_progress=on_prog, on_epoch=epoch_done,
+                        on_checkpoint=at_checkpoint if checkpoint is not None else None,
+                        checkpoint_every=checkpoint_every)
         finally:
             self._trainer = None
-        self._wv = None
+            self._wv = None
+        if trainer.resume_at is not None:
+            self.schedule = {"total": total, "epoch": trainer.resume_at[0], "job": trainer.resume_at[1]}
+        else:
+            self.schedule = None
         return done
 
     def stop(self) -> None:
-        """Ask a running ``train`` to stop at the next job boundary (thread-safe)."""
-        if self._trainer is not None:
-            self._trainer.stop.set()
+        """Ask a running ``train`` to stop at the next job boundary (thread-safe; safe to call
+        from a signal handler). ``interrupted`` then says the schedule was left unfinished."""
+        self._stop_requested = True
+        trainer = self._trainer
+        if trainer is not None:
+            trainer.stop.set()
 
     # -- results ---------------------------------------------------------------------------
     @property
@@ -305,7 +355,8 @@ class Word2Vec:
         meta = {
             "w2v_format": NATIVE_FORMAT, "kind": "model", "vector_size": cfg.vector_size,
             "count": len(self.vocab), "config": cfg.to_dict(),
-            "state": {"epochs_done": self.epochs_done, "corpus_words": self.corpus_words},
+            "state": {"epochs_done": self.epochs_done, "corpus_words": self.corpus_words,
+                      "schedule": self.schedule},
             "history": [h.to_dict() for h in self.history],
         }
         with atomic_file(folder / "config.json", "w") as fh:
@@ -372,7 +423,11 @@ class Word2Vec:
         state = meta.get("state") or {}
         model.epochs_done = int(state.get("epochs_done", 0))
         model.corpus_words = int(state.get("corpus_words", 0))
-        model.history = [EpochStats(**h) for h in meta.get("history", []) if isinstance(h, dict)]
+        model.schedule = _check_schedule(state.get("schedule"), cfile)
+        try:
+            model.history = [EpochStats(**h) for h in meta.get("history", [])]
+        except TypeError as exc:
+            raise InputError(f"{cfile}: malformed history ({exc})") from None
         model._corpus = None
         model._trainer = None
         model._wv = None
@@ -397,12 +452,15 @@ def _is_vector_file(p: Path) -> bool:
     return bool(suffixes) and suffixes[-1] in (".bin", ".txt", ".vec")
 
 
-def _sorted_for_tree(counts: np.ndarray) -> np.ndarray:
-    # after a vocabulary update rows are no longer sorted; the tree is built over sorted counts
-    # and mapped back. Kept simple: refuse instead of building a wrong tree.
-    if np.any(np.diff(counts) > 0):
-        raise ConfigError("build_vocab(update=True) with hierarchical softmax is not supported yet")
-    return counts
+def _check_schedule(sch, where) -> dict | None:
+    if sch is None:
+        return None
+    ok = (isinstance(sch, dict) and set(sch) == {"total", "epoch", "job"}
+          and all(isinstance(sch[k], int) and not isinstance(sch[k], bool) and sch[k] >= 0 for k in sch)
+          and sch["epoch"] < sch["total"])
+    if not ok:
+        raise InputError(f"{where}: malformed training state 'schedule': {sch!r}")
+    return dict(sch)
 
 
 def _check_tokens(result: Scan, source) -> None:

@@ -78,9 +78,7 @@ class Trainer:
         self.cfg = config
         self.stop = threading.Event()
         self._cut_short: set[int] = set()
-
-    def _partial(self, epoch: int) -> bool:
-        return epoch in self._cut_short
+        self.resume_at: tuple[int, int] | None = None
 
     def run(
         self,
@@ -89,27 +87,43 @@ class Trainer:
         first_epoch: int,
         last_epoch: int,
         total_epochs: int,
+        start_job: int = 0,
         on_progress: Callable[[dict], None] | None = None,
         on_epoch: Callable[[EpochStats], None] | None = None,
+        on_checkpoint: Callable[[tuple[int, int]], None] | None = None,
+        checkpoint_every: float | None = None,
         poll: float = 0.1,
     ) -> list[EpochStats]:
         """Train epochs ``first_epoch .. last_epoch - 1`` (0-based) of a schedule of
-        ``total_epochs``. ``pieces(epoch)`` yields the epoch's stream in pieces that end at
-        sentence boundaries; each piece is cut into jobs. Returns the stats of finished epochs;
-        stops early (between jobs) when ``self.stop`` is set."""
+        ``total_epochs``, starting at job ``start_job`` of the first one. ``pieces(epoch)`` yields
+        the epoch's stream in pieces that end at sentence boundaries; each is cut into jobs.
+
+        Every ``checkpoint_every`` seconds, job production pauses until the jobs in flight are
+        done, and ``on_checkpoint((epoch, job))`` is called with the next job to run: a point from
+        which a resumed run repeats nothing and skips nothing. After ``self.stop`` is set, jobs
+        not yet started are skipped and ``self.resume_at`` says where to continue (None when the
+        run completed). Returns the stats of the epochs that finished."""
         cfg = self.cfg
         nthreads = cfg.threads
         jobs: queue.Queue = queue.Queue(maxsize=2 * nthreads + 2)
         lock = threading.Lock()
         sums = {e: np.zeros(4) for e in range(first_epoch, last_epoch)}
         done_jobs = {e: 0 for e in range(first_epoch, last_epoch)}
-        skipped = {e: 0 for e in range(first_epoch, last_epoch)}
-        sent_jobs: dict[int, int] = {}
+        sent_jobs: dict[int, int] = {}   # jobs of an epoch, once all are queued
+        queued = [0, 0]                  # jobs queued, jobs finished or skipped (all epochs)
+        skipped: list[tuple[int, int]] = []
         done_words = [0]
         errors: list[BaseException] = []
         a0, a1 = cfg.start_alpha, cfg.min_alpha
         span = max(1, total_epochs * stream_len)
         w, t = self.w, self.t
+        self.resume_at = None
+        run_start = time.perf_counter()
+        end_time: dict[int, float] = {first_epoch - 1: run_start}
+
+        def mark_finished(epoch: int) -> None:  # with the lock held
+            if epoch in sent_jobs and done_jobs[epoch] == sent_jobs[epoch] and epoch not in end_time:
+                end_time[epoch] = time.perf_counter()
 
         def worker() -> None:
             stats = np.zeros(4)
@@ -118,23 +132,25 @@ class Trainer:
                 if item is None:
                     return
                 epoch, job, arr, lo, hi, alpha_s, alpha_e = item
-                if self.stop.is_set() or errors:
-                    with lock:
-                        done_jobs[epoch] += 1
-                        skipped[epoch] += 1
-                    continue
-                stats[:] = 0.0
-                try:
-                    train_job(arr, lo, hi, t.remap, t.keep, w.syn0, w.out_ns, w.out_hs, w.out_sm,
-                              t.ns_prob, t.ns_alias, t.hs_points, t.hs_codes, t.hs_lengths,
-                              cfg.sg, cfg.cbow_mean, cfg.window, cfg.negative, cfg.hs, cfg.softmax,
-                              alpha_s, alpha_e, np.uint64(job_seed(cfg.seed, epoch, job)), stats)
-                except BaseException as exc:  # pragma: no cover - surfaced below
-                    errors.append(exc)
+                ran = not (self.stop.is_set() or errors)
+                if ran:
+                    stats[:] = 0.0
+                    try:
+                        train_job(arr, lo, hi, t.remap, t.keep, w.syn0, w.out_ns, w.out_hs, w.out_sm,
+                                  t.ns_prob, t.ns_alias, t.hs_points, t.hs_codes, t.hs_lengths,
+                                  cfg.sg, cfg.cbow_mean, cfg.window, cfg.negative, cfg.hs, cfg.softmax,
+                                  alpha_s, alpha_e, np.uint64(job_seed(cfg.seed, epoch, job)), stats)
+                    except BaseException as exc:  # pragma: no cover - surfaced below
+                        errors.append(exc)
+                        ran = False
                 with lock:
-                    sums[epoch] += stats
+                    if ran:
+                        sums[epoch] += stats
+                        done_words[0] += hi - lo
+                    else:
+                        skipped.append((epoch, job))
                     done_jobs[epoch] += 1
-                    done_words[0] += hi - lo
+                    queued[1] += 1
                     mark_finished(epoch)
 
         threads = [threading.Thread(target=worker, name=f"w2v-train-{i}", daemon=True) for i in range(nthreads)]
@@ -142,30 +158,23 @@ class Trainer:
             th.start()
 
         finished: list[EpochStats] = []
-        run_start = time.perf_counter()
-        end_time: dict[int, float] = {first_epoch - 1: run_start}
-
-        def mark_finished(epoch: int) -> None:  # call with the lock held
-            if epoch in sent_jobs and done_jobs[epoch] == sent_jobs[epoch] and epoch not in end_time:
-                end_time[epoch] = time.perf_counter()
-
         last_report = 0.0
+        last_checkpoint = time.perf_counter()
         reported = first_epoch
 
         def report(final: bool = False) -> None:
             nonlocal last_report, reported
             now = time.perf_counter()
             with lock:
-                # epochs whose jobs are all done, in order
-                while (reported < last_epoch and reported in sent_jobs and not skipped[reported]
-                       and done_jobs[reported] == sent_jobs[reported] and not self._partial(reported)):
+                while (reported < last_epoch and reported in sent_jobs and reported not in self._cut_short
+                       and done_jobs[reported] == sent_jobs[reported]
+                       and not any(e == reported for e, _ in skipped)):
                     s = sums[reported].copy()
                     e = reported
                     reported += 1
                     secs = end_time.get(e, now) - end_time.get(e - 1, run_start)
-                    frac = (e + 1) / total_epochs
-                    st = EpochStats(e + 1, s[0] / max(s[1], 1.0), int(s[2]), int(s[3]), secs,
-                                    s[2] / max(secs, 1e-9), alpha_at(frac, a0, a1))
+                    st = EpochStats(e + 1, float(s[0] / max(s[1], 1.0)), int(s[2]), int(s[3]), secs,
+                                    float(s[2] / max(secs, 1e-9)), alpha_at((e + 1) / total_epochs, a0, a1))
                     finished.append(st)
                     if on_epoch is not None:
                         on_epoch(st)
@@ -182,13 +191,31 @@ class Trainer:
                     "elapsed": now - run_start,
                 })
 
-        def put(item) -> None:
+        def drain() -> None:
+            while True:
+                with lock:
+                    if queued[1] == queued[0]:
+                        return
+                time.sleep(0.005)
+
+        def put(item, position: tuple[int, int] | None = None) -> None:
+            nonlocal last_checkpoint
+            if (on_checkpoint is not None and checkpoint_every is not None and position is not None
+                    and time.perf_counter() - last_checkpoint >= checkpoint_every):
+                drain()
+                report()
+                if not (self.stop.is_set() or errors):
+                    on_checkpoint(position)
+                last_checkpoint = time.perf_counter()
             while True:
                 try:
                     jobs.put(item, timeout=poll)
                     break
                 except queue.Full:
-                    pass
+                    report()
+            if item is not None:
+                with lock:
+                    queued[0] += 1
             report()
 
         try:
@@ -196,22 +223,28 @@ class Trainer:
                 job = 0
                 base = epoch * stream_len
                 offset = 0
+                first = start_job if epoch == first_epoch else 0
                 for arr in pieces(epoch):
                     for lo, hi in _cut(arr, cfg.batch_words):
                         if self.stop.is_set() or errors:
                             break
-                        f0 = (base + offset + lo) / span
-                        f1 = (base + offset + hi) / span
-                        put((epoch, job, arr, lo, hi, alpha_at(f0, a0, a1), alpha_at(f1, a0, a1)))
+                        if job >= first:
+                            f0 = (base + offset + lo) / span
+                            f1 = (base + offset + hi) / span
+                            put((epoch, job, arr, lo, hi, alpha_at(f0, a0, a1), alpha_at(f1, a0, a1)),
+                                position=(epoch, job))
                         job += 1
                     offset += len(arr)
                     if self.stop.is_set() or errors:
                         break
-                with lock:
-                    sent_jobs[epoch] = job
-                    mark_finished(epoch)
                 if self.stop.is_set() or errors:
                     self._cut_short.add(epoch)
+                    if not skipped:
+                        skipped.append((epoch, job))
+                with lock:
+                    sent_jobs[epoch] = max(0, job - first)
+                    mark_finished(epoch)
+                if self.stop.is_set() or errors:
                     break
             for _ in threads:
                 put(None)
@@ -232,6 +265,8 @@ class Trainer:
         if errors:
             raise errors[0]
         report(final=True)
+        if skipped:
+            self.resume_at = min(skipped)
         return finished
 
 

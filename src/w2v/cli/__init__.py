@@ -35,17 +35,19 @@ def main(argv: list[str] | None = None) -> None:
     if debug:
         args.remove("--debug")
     try:
-        app(args=args, prog_name="w2v", standalone_mode=False)
+        code = app(args=args, prog_name="w2v", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except W2VError as exc:
         if debug:
             raise
         print(f"error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
-        print("interrupted", file=sys.stderr)
-        sys.exit(130)
+        print("interrupted before training started; nothing was written", file=sys.stderr)
+        sys.exit(128 + getattr(exc, "signum", 2))
     except Exception as exc:  # click's usage errors and the like (typer vendors click)
         name = type(exc).__name__
         if name == "Exit" and hasattr(exc, "exit_code"):

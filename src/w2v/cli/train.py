@@ -71,38 +71,102 @@ def train(
     save_vocab: Optional[Path] = typer.Option(None, "--save-vocab", help="Write the vocabulary ('word count' a line)."),
     read_vocab: Optional[Path] = typer.Option(None, "--read-vocab", help="Use this vocabulary file instead of counting."),
     phrases: int = typer.Option(0, "--phrases", help="Learn N passes of phrases (new_york) first and train on the phrased corpus."),
+    resume: Optional[Path] = typer.Option(None, "--resume", help="Continue the interrupted run saved in this checkpoint folder (its parameters apply; pass the same corpus)."),
+    checkpoint: Optional[Path] = typer.Option(None, "--checkpoint", help="Checkpoint folder [default: OUTPUT.checkpoint]; written on interrupt and every --checkpoint-every minutes."),
+    checkpoint_every: Optional[float] = typer.Option(None, "--checkpoint-every", help="Minutes between checkpoints during training."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary (with per-epoch loss) on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
-    """Train word vectors on a corpus and write them to OUTPUT."""
+    """Train word vectors on a corpus and write them to OUTPUT.
+
+    Ctrl-C (or SIGTERM) stops at the next batch, writes a checkpoint and prints how to resume."""
     from ..atomic import check_writable
     from ..config import Config
     from ..corpus import TextSource
     from ..model import Word2Vec
     from ..progress import Progress
 
+    from ..errors import ConfigError
+    from ..model import load
+
     params = _params(arch, loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,
                      sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum)
     Config(**params)  # validate before touching the corpus
-    check_writable(output)
-    if save_vocab is not None:
-        check_writable(save_vocab)
+    if checkpoint_every is not None and checkpoint_every <= 0:
+        raise ConfigError(f"--checkpoint-every must be a positive number of minutes, got {checkpoint_every}")
+    ckpt = checkpoint or Path(f"{output}.checkpoint")
+    for path in (output, ckpt, save_vocab):
+        if path is not None:
+            check_writable(path)
+    model = load(resume) if resume is not None else None
+    if model is not None and not model.interrupted:
+        raise ConfigError(f"{resume}: nothing to resume, the run finished all {model.epochs_done} epochs")
     source = TextSource(corpus)
     progress = Progress("quiet" if quiet else "auto", total_bytes=source.total_bytes)
     t0 = time.perf_counter()
-    try:
-        if phrases:
-            source = _phrased(source, phrases, min_count, progress)
-        model = Word2Vec(**params)
-        model.build_vocab(source, read_vocab=read_vocab, progress=progress)
-        if save_vocab is not None:
-            model.vocab.save(save_vocab)
-        model.train(progress=progress)
-        model.save(output)
-    finally:
-        progress.close()
+    with _Signals() as signals:
+        try:
+            if phrases:
+                source = _phrased(source, phrases, min_count, progress)
+            save_ckpt = (lambda m: m.save(ckpt)) if checkpoint_every else None
+            every = checkpoint_every * 60 if checkpoint_every else None
+            if model is None:
+                model = Word2Vec(**params)
+                model.build_vocab(source, read_vocab=read_vocab, progress=progress)
+                if save_vocab is not None:
+                    model.vocab.save(save_vocab)
+                signals.model = model
+                model.train(progress=progress, checkpoint=save_ckpt, checkpoint_every=every)
+            else:
+                signals.model = model
+                model.resume(source, progress=progress, checkpoint=save_ckpt, checkpoint_every=every)
+            if model.interrupted:
+                model.save(ckpt)
+            else:
+                model.save(output)
+        finally:
+            progress.close()
+    if model.interrupted:
+        sch = model.schedule
+        resume_cmd = " ".join(["w2v", "train", "--resume", str(ckpt), *corpus, "-o", str(output)])
+        print(f"interrupted in epoch {sch['epoch'] + 1}/{sch['total']}; checkpoint written to {ckpt}\n"
+              f"resume with: {resume_cmd}", file=sys.stderr)
+        raise typer.Exit(128 + signals.signum)
     secs = time.perf_counter() - t0
     _summary(model, output, secs, quiet, json_out)
+
+
+class _Signals:
+    """SIGINT/SIGTERM: while training, ask the model to stop at the next batch (a checkpoint
+    follows); before that (counting), abort at once."""
+
+    def __init__(self):
+        self.model = None
+        self.signum = 0
+        self._old = {}
+
+    def _handle(self, signum, frame):
+        self.signum = signum
+        if self.model is not None:
+            self.model.stop()
+        else:
+            exc = KeyboardInterrupt()
+            exc.signum = signum
+            raise exc
+
+    def __enter__(self):
+        import signal
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._old[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc):
+        import signal
+
+        for sig, old in self._old.items():
+            signal.signal(sig, old)
+        return False
 
 
 def _phrased(source, passes: int, min_count: int, progress):
