@@ -1,0 +1,440 @@
+"""Phrases: scores against hand-computed values, joining rules, passes, the model file, pruning,
+the command line, and byte-for-byte agreement with the original word2phrase where it is present."""
+
+import gzip
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from w2v.cli import main
+from w2v.corpus import TextSource, TokenSource
+from w2v.errors import ConfigError, InputError
+from w2v.phrases import Phrases
+
+WORD2PHRASE = Path("/work/peers/bin/word2phrase")
+
+# Counts: new 4, york 4, is 3, big 2, old 2, i/love/cars/are 1; N = 19 words.
+# Pairs: new york 3, york is 3, is old 2, the rest once.
+TINY = ["new york is big", "new york is old", "i love new york", "new cars are big", "york is old"]
+TINY_TOKENS = [s.split() for s in TINY]
+
+
+def cli(*args) -> int:
+    try:
+        main([str(a) for a in args])
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def read_lines(path) -> list[str]:
+    return Path(path).read_text().split("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+# scores
+
+
+def test_word2phrase_scores_by_hand():
+    ph = Phrases(TINY_TOKENS, min_count=2, threshold=1.0)
+    assert ph.passes[0].n_words == 19
+    # (count(ab) - min_count) / count(a) / count(b) * N
+    assert ph.score(["new", "york"]) == pytest.approx((3 - 2) / 4 / 4 * 19)  # 1.1875
+    assert ph.score(["york", "is"]) == pytest.approx((3 - 2) / 4 / 3 * 19, rel=1e-6)  # 1.58333
+    assert ph.score(["is", "old"]) == 0.0  # count(ab) == min_count
+    assert ph.score(["is", "big"]) == 0.0  # pair seen once < min_count
+    assert ph.score(["love", "new"]) == 0.0  # 'love' seen once < min_count
+    assert ph.score(["big", "new"]) == 0.0  # never adjacent
+    assert set(ph.passes[0].phrases) == {("new", "york"), ("york", "is")}
+    assert ph.passes[0].phrases[("new", "york")] == pytest.approx(1.1875)
+    # float32, as word2phrase computes it
+    assert ph.passes[0].phrases[("york", "is")] == float(np.float32(0.25) / np.float32(3) * np.float32(19))
+
+
+def test_word2phrase_threshold_is_strict_and_defaults_to_100():
+    assert Phrases(TINY_TOKENS, min_count=2).threshold == 100
+    ph = Phrases(TINY_TOKENS, min_count=2, threshold=1.1875)
+    assert set(ph.passes[0].phrases) == {("york", "is")}
+
+
+def test_npmi_scores_by_hand():
+    ph = Phrases(TINY_TOKENS, min_count=2, scoring="npmi")
+    assert ph.threshold == 0.5
+    # ln(p(ab) / (p(a) p(b))) / -ln(p(ab)), p = count / 19
+    assert ph.score(["new", "york"]) == pytest.approx(math.log(3 * 19 / (4 * 4)) / math.log(19 / 3))  # 0.68829
+    assert ph.score(["york", "is"]) == pytest.approx(math.log(3 * 19 / (4 * 3)) / math.log(19 / 3))  # 0.84414
+    assert ph.score(["is", "old"]) == pytest.approx(math.log(2 * 19 / (3 * 2)) / math.log(19 / 2))  # 0.81990
+    assert ph.score(["is", "big"]) == -1.0  # under min_count
+    assert set(ph.passes[0].phrases) == {("new", "york"), ("york", "is"), ("is", "old")}
+    assert all(-1 <= s <= 1 for s in ph.passes[0].phrases.values())
+
+
+def test_joining_left_to_right_on_the_tiny_corpus():
+    ph = Phrases(TINY_TOKENS, min_count=2, threshold=1.0)
+    assert [ph[s] for s in TINY_TOKENS] == [
+        ["new_york", "is", "big"], ["new_york", "is", "old"], ["i", "love", "new_york"],
+        ["new", "cars", "are", "big"], ["york_is", "old"],
+    ]
+    assert ph[TINY_TOKENS] == [ph[s] for s in TINY_TOKENS]
+    assert ph[[]] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# joining rules
+
+
+def _cross_line_corpus() -> list[str]:
+    lines = []
+    for i in range(10):
+        lines += [f"a{i} b{i} x", f"y c{i} d{i}"]
+    return lines + ["q x y r", "", "z x z y"]
+
+
+def test_a_phrase_never_crosses_a_line(tmp_path):
+    src = tmp_path / "c.txt"
+    src.write_text("\n".join(_cross_line_corpus()) + "\n")
+    # within lines, (x, y) is seen once: no phrase
+    ph = Phrases(src, min_count=5, threshold=1.0, keep_corpus=True)
+    assert ("x", "y") not in ph.passes[0].phrases
+    # word2phrase's counting adds the ten x|y line ends: the pair forms, but joins stay in lines
+    phx = Phrases(src, min_count=5, threshold=1.0, cross_line_pairs=True, keep_corpus=True)
+    assert ("x", "y") in phx.passes[0].phrases
+    out = tmp_path / "o.txt"
+    phx.write(None, out, plain=True)
+    lines = read_lines(out)
+    assert lines[:-1] == [ln if ln != "q x y r" else "q x_y r" for ln in _cross_line_corpus()]
+    assert lines[-1] == ""  # one output line per input line
+
+
+def test_a_joined_pair_does_not_join_again_in_the_same_pass():
+    sents = [["a", "b", "c"]] * 10 + [["c", "d"]] * 10
+    ph = Phrases(sents, min_count=1, threshold=1.0)
+    assert {("a", "b"), ("b", "c"), ("c", "d")} <= set(ph.passes[0].phrases)
+    assert ph[["a", "b", "c"]] == ["a_b", "c"]
+    assert ph[["a", "b", "c", "d"]] == ["a_b", "c_d"]
+    assert ph[["b", "c", "d"]] == ["b_c", "d"]
+    assert ph[["x", "a", "b", "c", "b", "c"]] == ["x", "a_b", "c", "b_c"]
+
+
+CONNECTORS = ("of", "the", "and")
+
+
+def test_connector_words_sit_inside_phrases():
+    sents = [["bank", "of", "america", "is", "big"]] * 20 + [["the", "bank", "and", "the", "river"]] * 3
+    ph = Phrases(sents, min_count=2, threshold=1.0, connector_words=CONNECTORS)
+    assert ("bank", "of", "america") in ph.passes[0].phrases
+    assert ph[["the", "bank", "of", "america"]] == ["the", "bank_of_america"]
+    assert ph.score(["bank", "of", "america"]) > 1
+    assert ph.score(["of", "america"]) == 0.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["w0", "w1", "w2", "w3", "of", "the", "and"]), max_size=12),
+                min_size=1, max_size=30),
+       st.integers(1, 2))
+def test_connector_words_never_at_an_edge(sents, passes):
+    ph = Phrases(sents, min_count=1, scoring="npmi", threshold_schedule=[-0.99] * passes,
+                 connector_words=CONNECTORS)
+    for s in sents:
+        out = ph[s]
+        assert [p for t in out for p in t.split("_")] == s  # nothing lost, nothing reordered
+        for t in out:
+            parts = t.split("_")
+            if len(parts) > 1:
+                assert parts[0] not in CONNECTORS and parts[-1] not in CONNECTORS
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(list("abcde")), max_size=10), min_size=1, max_size=30))
+def test_one_pass_joins_at_most_pairs_and_loses_nothing(sents):
+    ph = Phrases(sents, min_count=1, threshold=0.0)
+    formed = set(ph.passes[0].phrases)
+    for s in sents:
+        out = ph[s]
+        assert [p for t in out for p in t.split("_")] == s
+        for t in out:
+            parts = tuple(t.split("_"))
+            assert len(parts) <= 2 and (len(parts) == 1 or parts in formed)
+
+
+def test_counts_match_a_python_count():
+    rng = random.Random(3)
+    sents = [[f"w{int(rng.paretovariate(1.2)) % 40}" for _ in range(rng.randint(0, 15))] for _ in range(300)]
+    ph = Phrases(sents, min_count=1, threshold=1e9)
+    words = Counter(w for s in sents for w in s)
+    pairs = Counter((a, b) for s in sents for a, b in zip(s, s[1:]))
+    p = ph.passes[0]
+    assert dict(zip(p.words, p.word_counts.tolist())) == dict(words)
+    got = {(p.words[a], p.words[b]): c for a, b, c in zip(p.pair_left, p.pair_right, p.pair_count)}
+    assert got == dict(pairs)
+    assert p.n_words == sum(words.values()) and p.pair_types == len(pairs)
+
+
+# ---------------------------------------------------------------------------------------------
+# passes
+
+
+def _three_word_corpus(seed=0) -> list[list[str]]:
+    rng = random.Random(seed)
+    filler = [f"f{i}" for i in range(300)]
+    sents = []
+    for i in range(1500):
+        s = rng.sample(filler, 8)
+        if i % 3 == 0:
+            s[3:3] = ["new", "york", "city"]
+        elif i % 7 == 0:
+            s[2:2] = ["new", "york"]
+        sents.append(s)
+    return sents
+
+
+def test_three_word_phrases_after_two_passes():
+    sents = _three_word_corpus()
+    one = Phrases(sents, threshold=20, passes=1)
+    two = Phrases(sents, threshold=20, passes=2)
+    assert two.threshold_schedule == [20, 10]
+    assert one.passes[0].phrases.keys() == two.passes[0].phrases.keys()
+    assert "new_york_city" not in {t for s in sents for t in one[s]}
+    assert ("new_york", "city") in two.passes[1].phrases
+    assert "new_york_city" in {t for s in sents for t in two[s]}
+    assert two[["a", "new", "york", "city", "b"]] == ["a", "new_york_city", "b"]
+
+
+def test_threshold_schedule_is_settable_and_checked():
+    assert Phrases(passes=3).threshold_schedule == [100, 50, 25]
+    assert Phrases(passes=3, scoring="npmi", threshold=0.6).threshold_schedule == [0.6, 0.5, 0.4]
+    assert Phrases(threshold_schedule=[200, 100]).threshold_schedule == [200, 100]
+    with pytest.raises(ConfigError):
+        Phrases(passes=3, threshold_schedule=[200, 100])
+    with pytest.raises(ConfigError):
+        Phrases(scoring="pmi")
+    with pytest.raises(ConfigError):
+        Phrases(scoring="npmi", threshold=2)
+    with pytest.raises(ConfigError):
+        Phrases(delimiter=" ")
+    with pytest.raises(ConfigError):
+        Phrases(connector_words="of the")
+    with pytest.raises(ConfigError):
+        Phrases(min_count=0)
+
+
+# ---------------------------------------------------------------------------------------------
+# the model file
+
+
+def _write_corpus(path: Path, sents) -> None:
+    path.write_text("".join(" ".join(s) + "\n" for s in sents))
+
+
+def test_save_load_apply_reproduces_the_learning_run(tmp_path):
+    sents = _three_word_corpus(1)
+    for s in sents[::11]:
+        s[1:1] = ["bank", "of", "america"]
+    src = tmp_path / "c.txt"
+    _write_corpus(src, sents)
+    ph = Phrases(src, threshold=20, passes=2, connector_words=CONNECTORS, keep_corpus=True)
+    assert ("bank", "of", "america") in ph.passes[0].phrases
+    learned = tmp_path / "learned.txt"
+    ph.write(None, learned)
+    expected = learned.read_bytes()
+
+    full, frozen = tmp_path / "full.json", tmp_path / "frozen.json"
+    ph.save(full)
+    ph.freeze().save(frozen)
+    assert frozen.stat().st_size < full.stat().st_size
+    doc = json.loads(frozen.read_text())
+    assert doc["format"] == "w2v-phrases" and doc["frozen"] and len(doc["passes"]) == 2
+    for path in (full, frozen):
+        loaded = Phrases.load(path)
+        assert loaded.threshold_schedule == ph.threshold_schedule
+        assert [p.phrases for p in loaded.passes] == [p.phrases for p in ph.passes]
+        out = tmp_path / f"applied-{path.stem}.txt"
+        loaded.write(src, out)
+        assert out.read_bytes() == expected
+        # one sentence at a time, and as a corpus source, the same tokens
+        lines = [ln.split() for ln in expected.decode().split("\n")[:-1]]
+        assert [loaded[s] for s in sents] == lines
+        blocks = list(loaded.transform(TokenSource(sents)).blocks())
+        toks = [t for b in blocks for t in b.tokens]
+        assert toks == [t for ln in lines for t in ln]
+        assert sum(int(b.lengths.sum()) for b in blocks) == len(toks)
+    assert Phrases.load(full).score(["new", "york"]) == ph.score(["new", "york"])
+    with pytest.raises(ConfigError):
+        Phrases.load(frozen).score(["new", "york"])
+    # the replayed learning corpus gives the same tokens as re-reading it
+    replay = [t for b in ph.transform().blocks() for t in b.tokens]
+    reread = [t for b in ph.transform(TextSource(src)).blocks() for t in b.tokens]
+    assert replay == reread == [t for ln in lines for t in ln]
+
+
+def test_load_rejects_what_is_not_a_model(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{\"format\": \"something else\"}")
+    with pytest.raises(InputError):
+        Phrases.load(bad)
+    bad.write_text("not json")
+    with pytest.raises(InputError):
+        Phrases.load(bad)
+    with pytest.raises(InputError):
+        Phrases.load(tmp_path / "missing.json")
+
+
+# ---------------------------------------------------------------------------------------------
+# bounded memory
+
+
+def test_pruning_bounds_the_table_and_keeps_the_frequent_pairs():
+    rng = random.Random(5)
+    sents = []
+    for i in range(400):
+        s = [f"r{rng.randrange(10**6)}" for _ in range(6)]
+        s[2:2] = ["alpha", "beta"]
+        if i % 2:
+            s[5:5] = ["gamma", "delta"]
+        sents.append(s)
+    full = Phrases(sents, min_count=5, threshold=1.0)
+    small = Phrases(sents, min_count=5, threshold=1.0, max_vocab_size=200)
+    p = small.passes[0]
+    assert full.passes[0].pair_types > 2000 and full.passes[0].min_reduce == 0
+    assert p.pair_types <= 200 and p.min_reduce >= 1
+    assert p.phrase_counts[("alpha", "beta")] == 400
+    assert p.phrase_counts[("gamma", "delta")] == 200
+    assert set(p.phrases) == set(full.passes[0].phrases)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading and writing text as word2phrase does
+
+
+def test_write_keeps_lines_and_uses_word2phrase_layout(tmp_path):
+    src = tmp_path / "c.txt"
+    body = "new york is big\n\n  new\tyork  is\r\nold \nnew york"  # no final newline
+    src.write_bytes(body.encode())
+    ph = Phrases([["new", "york"]] * 5, min_count=1, threshold=0.5)
+    out = tmp_path / "o.txt"
+    assert ph.write(src, out) == 5
+    assert out.read_text() == " new_york is big\n\n new_york is\n old\n new_york\n"
+    ph.write(src, out, plain=True)
+    assert out.read_text() == "new_york is big\n\nnew_york is\nold\nnew_york\n"
+
+
+def test_unusual_whitespace_and_bytes_survive(tmp_path):
+    src = tmp_path / "c.txt"
+    src.write_bytes(b"a\xc2\xa0b c\x0bd new york caf\xc3\xa9 \xff\xfe\n")
+    ph = Phrases([["new", "york"]] * 5, min_count=1, threshold=0.5)
+    out = tmp_path / "o.txt"
+    ph.write(src, out)
+    assert out.read_bytes() == b" a\xc2\xa0b c\x0bd new_york caf\xc3\xa9 \xff\xfe\n"
+
+
+def test_nul_bytes_are_an_input_error(tmp_path):
+    src = tmp_path / "c.bin"
+    src.write_bytes(b"abc\x00def\n")
+    with pytest.raises(InputError, match="NUL"):
+        Phrases(src)
+
+
+# ---------------------------------------------------------------------------------------------
+# command line
+
+
+@pytest.fixture(scope="module")
+def corpus_file(tmp_path_factory):
+    d = tmp_path_factory.mktemp("phr")
+    src = d / "c.txt"
+    _write_corpus(src, _three_word_corpus(2))
+    return src
+
+
+def test_cli_learns_writes_saves_and_applies(corpus_file, tmp_path, capsys):
+    out, model = tmp_path / "o.txt", tmp_path / "m.json"
+    assert cli("phrases", corpus_file, "-o", out, "--threshold", 20, "--passes", 2, "--save-model", model) == 0
+    err = capsys.readouterr().err
+    assert "pass 1: threshold 20" in err and "pass 2: threshold 10" in err and "new_york_city" in err
+    assert "e.g." in err and "wrote" in err
+    assert len(read_lines(out)) == len(read_lines(corpus_file))
+    assert "new_york_city" in out.read_text()
+    gz = tmp_path / "c.txt.gz"
+    gz.write_bytes(gzip.compress(corpus_file.read_bytes()))
+    again = tmp_path / "again.txt"
+    assert cli("phrases", gz, "-o", again, "--model", model, "-q") == 0
+    assert again.read_bytes() == out.read_bytes()
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_schedule_connectors_and_npmi(corpus_file, tmp_path, capsys):
+    conn = tmp_path / "conn.txt"
+    conn.write_text("of the\nand\n")
+    out = tmp_path / "o.txt"
+    assert cli("phrases", corpus_file, "-o", out, "--scoring", "npmi", "--threshold-schedule", "0.6,0.4",
+               "--connectors", conn, "--plain") == 0
+    err = capsys.readouterr().err
+    assert "threshold 0.6" in err and "threshold 0.4" in err
+    assert not out.read_text().startswith(" ")
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    out = tmp_path / "o.txt"
+    assert cli("phrases", tmp_path / "missing.txt", "-o", out) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert cli("phrases", tmp_path, "-o", out, "--scoring", "pmi") == 2
+    assert not out.exists()
+    f = tmp_path / "x.txt"
+    f.write_text("a b\n")
+    assert cli("phrases", f, "-o", out, "--connectors", tmp_path / "nope.txt") == 2
+    assert "connector" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cli_reads_stdin(corpus_file, tmp_path):
+    out = tmp_path / "o.txt"
+    r = subprocess.run([sys.executable, "-m", "w2v.cli", "phrases", "-", "-o", str(out), "--threshold", "20", "-q"],
+                       input=corpus_file.read_bytes(), capture_output=True, timeout=120)
+    assert r.returncode == 0, r.stderr.decode()
+    ref = tmp_path / "ref.txt"
+    Phrases(corpus_file, threshold=20).write(corpus_file, ref)
+    assert out.read_bytes() == ref.read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------
+# the original word2phrase
+
+
+@pytest.mark.skipif(not (WORD2PHRASE.is_file() and os.access(WORD2PHRASE, os.X_OK)), reason="word2phrase not present")
+def test_byte_identical_to_word2phrase(tmp_path):
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(400)]
+    weights = [1 / (i + 1) for i in range(400)]
+    lines = []
+    for _ in range(4000):
+        n = rng.randint(0, 14)
+        s = rng.choices(vocab, weights, k=n)
+        if n > 4 and rng.random() < 0.3:
+            k = rng.randrange(n - 2)
+            s[k: k + 2] = rng.choice([["new", "york"], ["united", "states"], ["w3", "w7"]])
+        lines.append(" ".join(s))
+    src, ref = tmp_path / "c.txt", tmp_path / "ref.txt"
+    src.write_text("\n".join(lines) + "\n")
+    # (word2phrase keeps file names in 60-byte buffers: run it on short relative names)
+    subprocess.run([str(WORD2PHRASE), "-train", "c.txt", "-output", "ref.txt", "-min-count", "5",
+                    "-threshold", "20", "-debug", "0"], check=True, capture_output=True, timeout=120, cwd=tmp_path)
+    # word2phrase also counts each line's last word with the next line's first: with that
+    # counting the output is identical byte for byte
+    compat = tmp_path / "compat.txt"
+    Phrases(src, min_count=5, threshold=20, cross_line_pairs=True).write(src, compat)
+    assert compat.read_bytes() == ref.read_bytes()
+    # within-line counting (the default) can only lose phrases that needed those extra counts
+    ours = tmp_path / "ours.txt"
+    Phrases(src, min_count=5, threshold=20).write(src, ours)
+    a, b = read_lines(ours), read_lines(ref)
+    assert len(a) == len(b)
+    assert sum(x == y for x, y in zip(a, b)) / len(a) > 0.9
