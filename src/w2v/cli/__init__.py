@@ -18,7 +18,7 @@ app = typer.Typer(
 # Registration: importing a module adds its commands to `app`.
 from . import train as _train  # noqa: E402,F401
 
-for _optional in ("query", "phrases_cmd"):
+for _optional in ("query", "phrases_cmd", "plot_cmd"):
     try:
         __import__(f"{__name__}.{_optional}")
     except ModuleNotFoundError as _exc:  # a module not written yet
