@@ -276,6 +276,33 @@ def test_save_load_apply_reproduces_the_learning_run(tmp_path):
     assert replay == reread == [t for ln in lines for t in ln]
 
 
+def test_text_source_learning_and_replay(tmp_path):
+    src = tmp_path / "c.txt"
+    sents = _three_word_corpus(4)
+    _write_corpus(src, sents)
+    by_path = Phrases(src, threshold=20, passes=2)
+    source = TextSource(src)
+    ph = Phrases(source, threshold=20, passes=2, keep_corpus=True)
+    assert [p.phrases for p in ph.passes] == [p.phrases for p in by_path.passes]
+    replayed = ph.transform(source)  # the same object: replayed from the kept ids
+    assert replayed.restartable and replayed.paths == [str(src)]
+    once = [(b.tokens, b.lengths.tolist()) for b in replayed.blocks()]
+    assert once == [(b.tokens, b.lengths.tolist()) for b in replayed.blocks()]
+    fresh = [t for b in by_path.transform(TextSource(src)).blocks() for t in b.tokens]
+    assert [t for toks, _ in once for t in toks] == fresh
+    assert sum(sum(lens) for _, lens in once) == len(fresh)
+
+
+def test_empty_corpus(tmp_path):
+    src = tmp_path / "empty.txt"
+    src.write_text("")
+    ph = Phrases(src, passes=2, keep_corpus=True)
+    assert [p.phrases for p in ph.passes] == [{}, {}]
+    out = tmp_path / "o.txt"
+    assert ph.write(None, out) == 0 and out.read_text() == ""
+    assert list(ph.transform().blocks()) == []
+
+
 def test_load_rejects_what_is_not_a_model(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("{\"format\": \"something else\"}")

@@ -23,9 +23,10 @@ Connector words (``connector_words=("of", "the")``) may sit inside a phrase but 
 end one: ``bank of america`` is scored as the pair (bank, america) with ``of`` between, using the
 count of the whole sequence, and joins into ``bank_of_america``.
 
-The text reader used for files (:func:`read_id_chunks`) keeps the input's line structure (empty
-lines too) and splits words on space, tab and newline only, dropping carriage returns, as
-word2phrase does; ``write`` reproduces word2phrase's output layout byte for byte. See
+Paths are read by :func:`read_text_chunks` and :func:`split_line_tokens`, which keep the input's
+line structure (empty lines too) and split words on space, tab and newline only, dropping
+carriage returns, as word2phrase does; ``write`` reproduces word2phrase's output layout byte for
+byte. See
 docs/phrases.md for every known difference from word2phrase.
 """
 
@@ -806,7 +807,8 @@ class _ReplaySource(TokenSource):
             marks = np.flatnonzero(out == 0)
             lengths = np.diff(np.concatenate(([-1], marks, [out.size]))) - 1
             body = out[out != 0]
-            yield Block(words[body].tolist(), _split_long(lengths), disk)
+            if body.size:
+                yield Block(words[body].tolist(), _split_long(lengths), disk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -940,8 +942,10 @@ class _Learner:
         return _apply_tables(self.K, ids, tables, self.conn, self.cx)
 
     def _first_read(self, sentences) -> Iterator[np.ndarray]:
-        """Id chunks of the corpus (read once, cached for later passes)."""
-        paths = _as_paths(sentences)
+        """Id chunks of the corpus (read once, cached for later passes). Paths are read line by
+        line as word2phrase reads them; a TextSource is read through its own blocks, so that the
+        words match those ``w2v train`` sees in it."""
+        paths = None if isinstance(sentences, TextSource) else _as_paths(sentences)
         if paths is not None:
             self.paths = paths
             total = _disk_size(paths)
@@ -954,10 +958,8 @@ class _Learner:
                 self.progress("pass 1", done, total)
                 yield ids
             return
-        if isinstance(sentences, PhrasedSource) or isinstance(sentences, _ReplaySource):
-            source = sentences
-        else:
-            source = as_source(sentences)
+        source = as_source(sentences)
+        self.paths = list(getattr(source, "paths", None) or [])
         total = getattr(source, "total_bytes", None)
         done = 0
         for block in source.blocks():
