@@ -137,12 +137,16 @@ def scan(
 
 def _text_block(block: Block, index: dict, words: list) -> np.ndarray:
     tokens = block.tokens
-    start = len(words)
-    fresh = [w for w in dict.fromkeys(tokens) if w not in index]  # first-seen order, deterministic
-    if fresh:
+    ids = np.fromiter(map(index.get, tokens, repeat(-1)), dtype=np.int64, count=len(tokens))
+    unknown = np.flatnonzero(ids < 0)
+    if len(unknown):
+        # new words get ids in order of first appearance (deterministic, unlike set order)
+        start = len(words)
+        fresh = list(dict.fromkeys(tokens[i] for i in unknown.tolist()))
         index.update(zip(fresh, range(start, start + len(fresh))))
         words.extend(fresh)
-    return np.fromiter(map(index.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        ids[unknown] = np.fromiter((index[tokens[i]] for i in unknown.tolist()), dtype=np.int64, count=len(unknown))
+    return ids
 
 
 def _id_block(block: Block, index: dict, words: list, fixed: bool) -> np.ndarray:

@@ -1,7 +1,10 @@
 """Shared numba helpers: xorshift random numbers, sigmoid tables, alias-method draws."""
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 MAX_EXP = 8.0
 TABLE_SIZE = 4096
@@ -86,3 +89,30 @@ def draw_many(seed, prob, alias, n):
     for i in range(n):
         out[i] = draw_alias(state, prob, alias)
     return out
+
+
+@intrinsic
+def _prefetch(typingctx, arr, i, j):
+    """llvm.prefetch of arr[i, j] (read, high locality): a hint, never a fault."""
+    sig = types.void(arr, i, j)
+
+    def codegen(context, builder, signature, args):
+        arrty, ity, jty = signature.args
+        ary = context.make_array(arrty)(context, builder, args[0])
+        idx = [context.cast(builder, args[1], ity, types.intp), context.cast(builder, args[2], jty, types.intp)]
+        ptr = cgutils.get_item_pointer(context, builder, arrty, ary, idx, wraparound=False)
+        i8p = ir.IntType(8).as_pointer()
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, ir.IntType(32), ir.IntType(32), ir.IntType(32)])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0i8")
+        i32 = ir.IntType(32)
+        builder.call(fn, [builder.bitcast(ptr, i8p), ir.Constant(i32, 0), ir.Constant(i32, 3), ir.Constant(i32, 1)])
+        return context.get_dummy_value()
+
+    return sig, codegen
+
+
+@njit(cache=True, inline="always")
+def prefetch_row(arr, row):
+    """Ask for every cache line of ``arr[row]`` ahead of use (rows are random: a miss each)."""
+    for k in range(0, arr.shape[1], 16):
+        _prefetch(arr, row, k)

@@ -7,7 +7,6 @@ word2vec C (bit 0 means "go to the child scored by +u_n . h").
 import numpy as np
 from numba import njit
 
-from .logistic import logistic_batch
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -17,13 +16,6 @@ def hs_targets(word, points, codes, lengths, targets, labels):
         targets[i] = points[word, i]
         labels[i] = 1 - codes[word, i]
     return n
-
-
-@njit(cache=True, nogil=True, fastmath=True)
-def hs_step(inp, rows, nrows, out, word, points, codes, lengths, alpha, grad, gbuf, targets, labels):
-    """One hierarchical-softmax step for a batch of input rows predicting ``word``; returns the loss."""
-    n = hs_targets(word, points, codes, lengths, targets, labels)
-    return logistic_batch(inp, rows, nrows, out, targets, labels, n, alpha, grad, gbuf)
 
 
 @njit(cache=True, nogil=True, fastmath=True)

@@ -4,7 +4,6 @@ import numpy as np
 from numba import njit
 
 from .common import draw_alias
-from .logistic import logistic_batch
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -23,10 +22,3 @@ def ns_targets(word, negative, prob, alias, state, targets, labels):
         labels[n] = 0
         n += 1
     return n
-
-
-@njit(cache=True, nogil=True, fastmath=True)
-def ns_step(inp, rows, nrows, out, word, negative, prob, alias, state, alpha, grad, gbuf, targets, labels):
-    """One negative-sampling step for a batch of input rows predicting ``word``; returns the loss."""
-    n = ns_targets(word, negative, prob, alias, state, targets, labels)
-    return logistic_batch(inp, rows, nrows, out, targets, labels, n, alpha, grad, gbuf)

@@ -9,6 +9,11 @@ frequent words (afresh every epoch), then for each position draw a shrunk window
 - CBOW: the mean (or sum) of the context rows predicts the centre word; the gradient of the
   mean is added in full to every context row, as word2vec C and gensim do.
 
+Output rows are random reads (about 120 ns each from L3 or memory on this kind of machine,
+against ~25 ns of arithmetic), so the noise words of position i+1 are drawn while position i
+trains and their rows, the next centre's row and the context row entering the window are
+prefetched.
+
 The learning rate falls linearly from ``alpha_start`` to ``alpha_end`` across the job.
 ``stats`` receives [loss sum, predictions, in-vocabulary words read, words trained].
 """
@@ -16,9 +21,10 @@ The learning rate falls linearly from ``alpha_start`` to ``alpha_end`` across th
 import numpy as np
 from numba import njit
 
-from .common import next_float, next_u64, splitmix64
-from .hs import hs_step
-from .ns import ns_step
+from .common import next_float, next_u64, prefetch_row, splitmix64
+from .hs import hs_targets
+from .logistic import logistic_batch
+from .ns import ns_targets
 from .softmax import softmax_step
 
 MAX_SENTENCE = 10_000
@@ -38,9 +44,13 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
     rows = np.empty(span, dtype=np.int64)
     grad = np.zeros((span, d), dtype=np.float32)
     gbuf = np.empty(span, dtype=np.float32)
-    ntarget = max(negative + 1, hs_points.shape[1] + 1)
-    targets = np.empty(ntarget, dtype=np.int64)
-    labels = np.empty(ntarget, dtype=np.int32)
+    nsn = negative + 1
+    ns_tg = np.empty((2, nsn), dtype=np.int64)   # noise targets of this position and the next
+    ns_lb = np.empty((2, nsn), dtype=np.int32)
+    ns_n = np.zeros(2, dtype=np.int64)
+    hs_len = max(hs_points.shape[1], 1)
+    hs_tg = np.empty(hs_len, dtype=np.int64)
+    hs_lb = np.empty(hs_len, dtype=np.int32)
     hbuf = np.zeros((1, d), dtype=np.float32)
     hrow = np.zeros(1, dtype=np.int64)
     sm_scores = np.empty((span if use_softmax else 0, out_sm.shape[0] if use_softmax else 0), dtype=np.float32)
@@ -72,12 +82,29 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
             n += 1
             if n == MAX_SENTENCE:
                 break
+        if n == 0:
+            continue
         trained += n
         alpha = np.float32(alpha_start + (alpha_end - alpha_start) * ((pos - start) / total))
 
-        # -- every position of the sentence -------------------------------------------------
+        cur = 0
+        if negative > 0:
+            ns_n[0] = ns_targets(sent[0], negative, ns_prob, ns_alias, state, ns_tg[0], ns_lb[0])
         for i in range(n):
             word = sent[i]
+            nxt = 1 - cur
+            if i + 1 < n:  # draw the next position's noise words now and prefetch what it reads
+                if negative > 0:
+                    ns_n[nxt] = ns_targets(sent[i + 1], negative, ns_prob, ns_alias, state, ns_tg[nxt], ns_lb[nxt])
+                    for t in range(ns_n[nxt]):
+                        prefetch_row(out_ns, ns_tg[nxt, t])
+                if use_hs:
+                    w1 = sent[i + 1]
+                    for t in range(hs_lengths[w1]):
+                        prefetch_row(out_hs, hs_points[w1, t])
+                if i + 1 + window < n:
+                    prefetch_row(syn0, sent[i + 1 + window])
+
             b = np.int64(next_u64(state) % np.uint64(window))
             lo = max(0, i - window + b)
             hi = min(n, i + window - b + 1)
@@ -86,53 +113,44 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                 if j != i:
                     rows[nrows] = sent[j]
                     nrows += 1
-            if nrows == 0:
-                continue
-            if sg:
-                for r in range(nrows):
+            if nrows > 0:
+                if sg:  # the window's rows are the batch; each gets its own gradient
+                    inp, irows, nb = syn0, rows, nrows
+                else:   # the context mean (or sum) is a batch of one row
                     for k in range(d):
-                        grad[r, k] = 0.0
+                        hbuf[0, k] = np.float32(0.0)
+                    for r in range(nrows):
+                        w = rows[r]
+                        for k in range(d):
+                            hbuf[0, k] += syn0[w, k]
+                    if cbow_mean:
+                        inv = np.float32(1.0 / nrows)
+                        for k in range(d):
+                            hbuf[0, k] *= inv
+                    inp, irows, nb = hbuf, hrow, 1
+                for r in range(nb):
+                    for k in range(d):
+                        grad[r, k] = np.float32(0.0)
                 if negative > 0:
-                    loss += ns_step(syn0, rows, nrows, out_ns, word, negative, ns_prob, ns_alias,
-                                    state, alpha, grad, gbuf, targets, labels)
+                    loss += logistic_batch(inp, irows, nb, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur],
+                                           alpha, grad, gbuf)
                 if use_hs:
-                    loss += hs_step(syn0, rows, nrows, out_hs, word, hs_points, hs_codes, hs_lengths,
-                                    alpha, grad, gbuf, targets, labels)
+                    nh = hs_targets(word, hs_points, hs_codes, hs_lengths, hs_tg, hs_lb)
+                    loss += logistic_batch(inp, irows, nb, out_hs, hs_tg, hs_lb, nh, alpha, grad, gbuf)
                 if use_softmax:
-                    loss += softmax_step(syn0, rows, nrows, out_sm, word, alpha, grad, sm_scores)
-                n_pred += nrows
-                for r in range(nrows):
-                    v = syn0[rows[r]]
-                    g = grad[r]
-                    for k in range(d):
-                        v[k] += g[k]
-            else:
-                h = hbuf[0]
-                for k in range(d):
-                    h[k] = 0.0
-                    grad[0, k] = 0.0
-                for r in range(nrows):
-                    v = syn0[rows[r]]
-                    for k in range(d):
-                        h[k] += v[k]
-                if cbow_mean:
-                    inv = np.float32(1.0 / nrows)
-                    for k in range(d):
-                        h[k] *= inv
-                if negative > 0:
-                    loss += ns_step(hbuf, hrow, 1, out_ns, word, negative, ns_prob, ns_alias,
-                                    state, alpha, grad, gbuf, targets, labels)
-                if use_hs:
-                    loss += hs_step(hbuf, hrow, 1, out_hs, word, hs_points, hs_codes, hs_lengths,
-                                    alpha, grad, gbuf, targets, labels)
-                if use_softmax:
-                    loss += softmax_step(hbuf, hrow, 1, out_sm, word, alpha, grad, sm_scores)
-                n_pred += 1
-                g = grad[0]
-                for r in range(nrows):
-                    v = syn0[rows[r]]
-                    for k in range(d):
-                        v[k] += g[k]
+                    loss += softmax_step(inp, irows, nb, out_sm, word, alpha, grad, sm_scores)
+                n_pred += nb
+                if sg:
+                    for r in range(nrows):
+                        w = rows[r]
+                        for k in range(d):
+                            syn0[w, k] += grad[r, k]
+                else:  # word2vec C: the full gradient of h to every context row
+                    for r in range(nrows):
+                        w = rows[r]
+                        for k in range(d):
+                            syn0[w, k] += grad[0, k]
+            cur = nxt
     stats[0] += loss
     stats[1] += n_pred
     stats[2] += seen
