@@ -171,3 +171,37 @@ def test_cli_train_report(corpus, tmp_path):
     assert [e["epoch"] for e in data["epochs"]] == [1, 2]
     summary = json.loads(r.stdout)
     assert [e["loss"] for e in summary["epochs"]] == pytest.approx([e["loss"] for e in data["epochs"]])
+
+
+def test_track_forwards_to_the_progress_object_and_reports_evaluations(trained):
+    model, _, _ = trained
+    calls = []
+
+    class Inner:
+        def train(self, info):
+            calls.append(("train", info["done"]))
+
+        def epoch(self, stats):
+            calls.append(("epoch", stats.epoch))
+
+        def message(self, text):
+            calls.append(("message", text))
+
+    report = TrainingReport(None, eval_each_epoch=True)
+    hooks = report.track(model, Inner())
+    assert not hasattr(report.track(model), "scan")  # nothing to forward to: the model skips it
+    hooks.train({"done": 10, "total": 100, "epoch": 1, "epochs": 1, "alpha": 0.02, "loss": 1.0, "elapsed": 0.5})
+    hooks.epoch(model.history[0])
+    assert [c[0] for c in calls] == ["train", "epoch", "message"]
+    assert calls[2][1].startswith("epoch 1: analogy") and "WordSim-353" in calls[2][1]
+
+
+def test_samples_of_a_second_run_continue_the_first():
+    report = TrainingReport(None)
+    for run in range(2):
+        for k in range(1, 6):
+            report.on_progress({"done": 100 * k, "total": 500, "epoch": 1, "epochs": 1, "alpha": 0.025 / k,
+                                "loss": 1.0, "elapsed": 0.3 * k})
+    s = report.data()["samples"]
+    assert s["words"] == [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000]
+    assert all(b > a for a, b in zip(s["t"], s["t"][1:]))
