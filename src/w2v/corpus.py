@@ -22,6 +22,7 @@ import io
 import lzma
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -109,7 +110,7 @@ def _read_blocks(path: str, block_bytes: int) -> Iterator[tuple[bytes, int, int]
         while True:
             try:
                 data = fh.read(block_bytes)
-            except (OSError, EOFError, lzma.LZMAError) as exc:
+            except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as exc:
                 raise InputError(f"{path}: corrupt or truncated compressed data near byte {offset} ({exc})") from exc
             if not data:
                 break
