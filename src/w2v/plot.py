@@ -332,11 +332,12 @@ def save_figure(fig, path: str | Path, dpi: int | None = None) -> Path:
 def embedding_map(wv, words: Sequence[str] | None = None, *, path: str | Path | None = None, top: int = 100,
                   skip: int = 0, neighbours: int = 0, method: str = "pca", size: tuple[int, int] = (1600, 1200),
                   dpi: int = 150, title: str | None = None, seed: int = 1, restrict_vocab: int | None = None,
-                  source: str = "") -> dict:
+                  source: str = "", vocab_size: int | None = None) -> dict:
     """Draw the map of ``words`` (or of the ``top`` most frequent after ``skip``) from the
     KeyedVectors ``wv``; write it to ``path`` if given. Returns ``{"figure", "words", "coords",
     "group", "anchor", "method", "explained"}`` (``explained``: the variance share of each
-    PCA axis; ``label_boxes``: where each label was drawn, in pixels)."""
+    PCA axis; ``label_boxes``: where each label was drawn, in pixels). ``source`` and
+    ``vocab_size`` (default ``len(wv)``) go in the corner note."""
     from .report import require_matplotlib
 
     if method not in METHODS:
@@ -365,7 +366,8 @@ def embedding_map(wv, words: Sequence[str] | None = None, *, path: str | Path | 
         else:
             first = f"words {skip + 1}-{skip + len(chosen)} by frequency" if skip else f"the {len(chosen)} most frequent words"
             title = f"{what} map of {first}"
-    note = f"{source}  ({len(wv):,} words, {wv.vector_size} dimensions)" if source else ""
+    total = len(wv) if vocab_size is None else vocab_size
+    note = f"{source}  ({total:,} words, {wv.vector_size} dimensions)" if source else ""
     fig, boxes = draw_map(chosen, coords, group, anchor, size=size, dpi=dpi, title=title, xlabel=xlabel,
                           ylabel=ylabel, note=note)
     if path is not None:

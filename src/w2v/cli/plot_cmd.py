@@ -41,11 +41,16 @@ def plot(
     if not words and not neighbours:
         if top < 1 or skip < 0:
             raise typer.BadParameter("--top must be at least 1 and --skip 0 or more")
+        from ..formats import read_header
+
         wv = KeyedVectors.load(vectors, limit=skip + top)  # only the rows drawn are read
+        total = int(read_header(vectors)["count"])
     else:
         wv = KeyedVectors.load(vectors)
+        total = len(wv)
     info = embedding_map(wv, words or None, path=output, top=top, skip=skip, neighbours=neighbours,
-                         method=method.value, size=dims, title=title, seed=seed, source=vectors.name)
+                         method=method.value, size=dims, title=title, seed=seed, source=vectors.name,
+                         vocab_size=total)
     if not quiet:
         shown = ""
         if info["explained"] is not None:
