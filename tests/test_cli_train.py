@@ -146,3 +146,36 @@ def test_output_under_a_file_is_refused_before_training(corpus, tmp_path):
     r = run("train", d / "a.txt", "-o", tmp_path / "afile" / "x.bin")
     assert r.returncode == 2 and b"is not a folder" in r.stderr
     assert b"counting" not in r.stderr
+
+
+def test_report_and_eval_each_epoch_in_the_json_summary(corpus, tmp_path):
+    d, _ = corpus
+    rep = tmp_path / "r.html"
+    r = run("train", d / "a.txt", "-o", tmp_path / "v.bin", "--epochs", 2, "--dim", 8, "--report", rep,
+            "--eval-each-epoch", "--json", "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    info = json.loads(r.stdout)
+    assert [e["epoch"] for e in info["epochs"]] == [1, 2]
+    assert all("analogy" in e and "wordsim353" in e for e in info["epochs"])
+    from w2v.report import read_report
+
+    data = read_report(rep)
+    assert [e["epoch"] for e in data["epochs"]] == [1, 2]
+
+
+def test_train_with_phrases_gives_phrase_tokens(tmp_path):
+    rng = np.random.default_rng(0)
+    filler = [f"w{i}" for i in range(200)]
+    lines = []
+    for _ in range(3000):
+        words = list(rng.choice(filler, 12))
+        k = int(rng.integers(0, 10))
+        words[k: k + 3] = ["new", "york", "times"] if rng.random() < 0.5 else ["new", "york", "city"]
+        lines.append(" ".join(words))
+    p = tmp_path / "c.txt"
+    p.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "v.txt"
+    r = run("train", p, "-o", out, "--phrases", 2, "--epochs", 1, "--dim", 8, "--min-count", 5, "-q")
+    assert r.returncode == 0, r.stderr.decode()
+    words = {line.split(" ", 1)[0] for line in out.read_text().splitlines()[1:]}
+    assert any(w.count("_") >= 2 for w in words), sorted(w for w in words if "_" in w)

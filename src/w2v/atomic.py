@@ -34,6 +34,12 @@ def check_writable(path: str | os.PathLike) -> Path:
     return p
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _wrap_os_error(path: Path, exc: OSError) -> W2VError:
     reason = exc.strerror or str(exc)
     return W2VError(f"{path}: cannot write ({reason})")
@@ -46,6 +52,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+        os.chmod(tmp, 0o666 & ~_umask())  # a normal file's mode, not mkstemp's 0600
     except OSError as exc:
         raise _wrap_os_error(dest, exc) from exc
     ok = False
@@ -74,6 +81,7 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent))
+        os.chmod(tmp, 0o777 & ~_umask())
     except OSError as exc:
         raise _wrap_os_error(dest, exc) from exc
     ok = False

@@ -217,7 +217,10 @@ class Word2Vec:
         if not self.schedule:
             raise ConfigError(f"nothing to resume: the model finished its schedule ({self.epochs_done} epochs done); "
                               "use train() to train further")
-        self._use_corpus(corpus, progress)
+        if corpus is not None:
+            self._use_corpus(corpus, progress)
+        if self._corpus is None:
+            raise ConfigError("resume() needs the corpus of the interrupted run")
         sch = self.schedule
         return self._run(int(sch["epoch"]), int(sch["total"]), int(sch["job"]), progress, on_epoch,
                          checkpoint, checkpoint_every)

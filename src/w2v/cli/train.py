@@ -74,6 +74,8 @@ def train(
     resume: Optional[Path] = typer.Option(None, "--resume", help="Continue the interrupted run saved in this checkpoint folder (its parameters apply; pass the same corpus)."),
     checkpoint: Optional[Path] = typer.Option(None, "--checkpoint", help="Checkpoint folder [default: OUTPUT.checkpoint]; written on interrupt and every --checkpoint-every minutes."),
     checkpoint_every: Optional[float] = typer.Option(None, "--checkpoint-every", help="Minutes between checkpoints during training."),
+    report: Optional[Path] = typer.Option(None, "--report", help="Write a training report (.html or .png) after each epoch and at the end."),
+    eval_each_epoch: bool = typer.Option(False, "--eval-each-epoch", help="Evaluate analogies, WordSim-353 and SimLex-999 after each epoch (in the report and --json)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary (with per-epoch loss) on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -101,6 +103,11 @@ def train(
     model = load(resume) if resume is not None else None
     if model is not None and not model.interrupted:
         raise ConfigError(f"{resume}: nothing to resume, the run finished all {model.epochs_done} epochs")
+    tracker = None
+    if report is not None or eval_each_epoch:
+        from ..report import TrainingReport
+
+        tracker = TrainingReport(report, eval_each_epoch=eval_each_epoch)  # checks matplotlib and the path now
     source = TextSource(corpus)
     progress = Progress("quiet" if quiet else "auto", total_bytes=source.total_bytes)
     t0 = time.perf_counter()
@@ -115,15 +122,20 @@ def train(
                 model.build_vocab(source, read_vocab=read_vocab, progress=progress)
                 if save_vocab is not None:
                     model.vocab.save(save_vocab)
-                signals.model = model
-                model.train(progress=progress, checkpoint=save_ckpt, checkpoint_every=every)
             else:
-                signals.model = model
-                model.resume(source, progress=progress, checkpoint=save_ckpt, checkpoint_every=every)
+                model._use_corpus(source, progress)
+            signals.model = model
+            hooks = tracker.track(model, progress) if tracker is not None else progress
+            if model.interrupted:
+                model.resume(None, progress=hooks, checkpoint=save_ckpt, checkpoint_every=every)
+            else:
+                model.train(progress=hooks, checkpoint=save_ckpt, checkpoint_every=every)
             if model.interrupted:
                 model.save(ckpt)
             else:
                 model.save(output)
+            if tracker is not None:
+                tracker.finish(model)
         finally:
             progress.close()
     if model.interrupted:
@@ -133,7 +145,7 @@ def train(
               f"resume with: {resume_cmd}", file=sys.stderr)
         raise typer.Exit(128 + signals.signum)
     secs = time.perf_counter() - t0
-    _summary(model, output, secs, quiet, json_out)
+    _summary(model, output, secs, quiet, json_out, tracker)
 
 
 class _Signals:
@@ -179,12 +191,13 @@ def _phrased(source, passes: int, min_count: int, progress):
     return phr.transform(source)
 
 
-def _summary(model, output: Path, secs: float, quiet: bool, json_out: bool) -> None:
+def _summary(model, output: Path, secs: float, quiet: bool, json_out: bool, tracker=None) -> None:
     h = model.history
     words = sum(e.words for e in h)
+    epochs = tracker.epochs if tracker is not None else [e.to_dict() for e in h]
     info = {
         "output": str(output), "vocab_size": len(model.vocab), "corpus_words": model.corpus_words,
-        "epochs": [e.to_dict() for e in h], "seconds": round(secs, 3),
+        "epochs": epochs, "seconds": round(secs, 3),
         "words_per_sec": round(words / max(secs, 1e-9)), "loss": h[-1].loss if h else None,
         "config": model.config.to_dict(),
     }
