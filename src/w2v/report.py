@@ -387,13 +387,17 @@ def _empty(ax, text: str) -> None:
 
 
 def _rate_curve(samples: dict) -> tuple[list[float], list[float]]:
-    """Words per second between consecutive samples at least 0.5 s apart."""
+    """Words per second between samples at least 0.5 s apart, and at least 1/150 of the run
+    (so the curve is equally smooth everywhere, whatever thinning the samples went through)."""
     t, w = samples.get("t", []), samples.get("words", [])
     xs, ys = [], []
+    if len(t) < 2:
+        return xs, ys
+    window = max(0.5, (t[-1] - t[0]) / 150)
     j = 0
     for i in range(1, len(t)):
         dt = t[i] - t[j]
-        if dt >= 0.5 and w[i] >= w[j]:
+        if dt >= window and w[i] >= w[j]:
             xs.append((t[i] + t[j]) / 2)
             ys.append((w[i] - w[j]) / dt)
             j = i
@@ -463,7 +467,8 @@ def render_figure(data: dict):
     scale, tlabel = _time_axis(list(samples.get("t", [])) + ends)
 
     def epoch_lines(ax) -> None:
-        for e in epochs:
+        step = max(1, math.ceil(len(epochs) / 20))  # at most about 20 lines
+        for e in epochs[step - 1::step]:
             if e.get("t_end") is not None:
                 ax.axvline(e["t_end"] / scale, color="#bbbbbb", linestyle=":", linewidth=1)
 
@@ -485,7 +490,7 @@ def render_figure(data: dict):
     else:
         _empty(ax, "no samples yet")
     epoch_lines(ax)
-    ax.set_xlabel(f"{tlabel} (dotted: end of an epoch)")
+    ax.set_xlabel(f"{tlabel} (dotted: epoch ends)")
     ax.set_ylabel("alpha")
 
     # 4. throughput over the run
@@ -503,12 +508,16 @@ def render_figure(data: dict):
             ys += [y, y]
         ax.plot(xs, ys, "-", color=blue, linewidth=2, alpha=0.8, label="epoch mean")
     if rx or ends:
-        ax.legend(fontsize=8, frameon=False, loc="lower right")
-        ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8, frameon=False, loc="best")
+        top = max(wps) if wps else 0.0
+        if ry:  # a burst between two close samples must not flatten the rest
+            ys = sorted(ry)
+            top = max(top, ys[int(0.98 * (len(ys) - 1))] / 1e3)
+        ax.set_ylim(0, top * 1.25 if top > 0 else 1)
     else:
         _empty(ax, "no samples yet")
     epoch_lines(ax)
-    ax.set_xlabel(f"{tlabel} (dotted: end of an epoch)")
+    ax.set_xlabel(f"{tlabel} (dotted: epoch ends)")
     ax.set_ylabel("thousand words / s")
 
     if with_eval:
