@@ -532,14 +532,14 @@ def render_figure(data: dict):
                 ax.plot(ep, ys, style, color=colour, linewidth=2 if key == "analogy" else 1.2, markersize=5, label=name)
                 drew = True
         if drew:
-            ax.legend(fontsize=8, frameon=False, loc="upper left")
+            ax.legend(fontsize=8, frameon=False, loc="best")
             ax.set_ylim(bottom=0)
-            answered = epochs[-1].get("analogy_answered", 0)
-            ax.text(0.99, 0.02, f"{answered:,} questions answerable", transform=ax.transAxes, ha="right",
-                    va="bottom", fontsize=8, color=grey)
         else:
             _empty(ax, "no analogy question has all its words\nin the vocabulary")
         _epoch_ticks(ax, ep)
+        answered = epochs[-1].get("analogy_answered") if epochs else None
+        if answered is not None:
+            ax.set_xlabel(f"epoch ({answered:,} questions with all words in the vocabulary)")
         ax.set_ylabel("% correct")
 
         # 6. word similarity
@@ -554,7 +554,7 @@ def render_figure(data: dict):
                         label=f"{name} ({pairs} pairs)" if pairs is not None else name)
                 drew = True
         if drew:
-            ax.legend(fontsize=8, frameon=False, loc="upper left")
+            ax.legend(fontsize=8, frameon=False, loc="best")
             ax.axhline(0, color="#999999", linewidth=0.8)
         else:
             _empty(ax, "too few benchmark words in the vocabulary")
