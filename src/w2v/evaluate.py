@@ -1,0 +1,478 @@
+"""Benchmarks: word analogies (Google's questions-words format) and word-pair similarity
+(WordSim-353, SimLex-999 style), with gensim's conventions so the numbers compare one to one.
+
+Analogies ("a is to b as c is to ?"): the vocabulary is cut to its first ``restrict_vocab``
+words (file order is frequency order); a question with any word outside it is skipped; with
+``case_insensitive`` both sides are upper-cased and a word stands for its most frequent casing;
+the answer is the best-scoring word other than a, b and c. All questions are scored at once,
+a chunk at a time, as one matrix product against the unit vectors.
+
+Word pairs: Spearman and Pearson correlation between the cosine of each pair and the human
+score; pairs with an unknown word are skipped and counted (``oov``, in percent, as gensim).
+Spearman is the Pearson correlation of average ranks (ties share their mean rank, as
+``scipy.stats.spearmanr``), computed here with numpy to keep scipy off the start-up path.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import ConfigError, InputError
+
+if TYPE_CHECKING:
+    from .vectors import KeyedVectors
+
+METHODS = ("add", "mul")
+_CHUNK_CELLS = 1 << 20  # scores held at once: questions x vocabulary (fits in cache)
+_S_CELLS = 1 << 25  # cosines of question words with the vocabulary held at once (128 MB)
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass
+class Section:
+    """One ": name" block of analogy questions: ``correct`` of ``total`` answered."""
+
+    name: str
+    correct: int = 0
+    total: int = 0
+    skipped: int = 0
+
+    @property
+    def accuracy(self) -> float:
+        """correct / total, or 0.0 if no question could be asked (gensim's convention)."""
+        return self.correct / self.total if self.total else 0.0
+
+    @property
+    def semantic(self) -> bool:
+        return not self.name.lower().startswith("gram")
+
+
+@dataclass
+class AnalogyResult:
+    """Accuracy overall (``accuracy``: gensim's score), by kind and by section."""
+
+    sections: list[Section]
+    method: str = "add"
+    restrict_vocab: int = 30000
+    path: str = ""
+
+    def _pool(self, sections) -> tuple[int, int]:
+        sections = list(sections)
+        return sum(s.correct for s in sections), sum(s.total for s in sections)
+
+    @property
+    def correct(self) -> int:
+        return self._pool(self.sections)[0]
+
+    @property
+    def total(self) -> int:
+        """Questions answered (all words known)."""
+        return self._pool(self.sections)[1]
+
+    @property
+    def skipped(self) -> int:
+        """Questions skipped because a word is outside the (restricted) vocabulary."""
+        return sum(s.skipped for s in self.sections)
+
+    @property
+    def questions(self) -> int:
+        return self.total + self.skipped
+
+    @staticmethod
+    def _ratio(correct_total: tuple[int, int]) -> float:
+        c, t = correct_total
+        return c / t if t else 0.0
+
+    @property
+    def accuracy(self) -> float:
+        return self._ratio(self._pool(self.sections))
+
+    @property
+    def semantic(self) -> float:
+        return self._ratio(self._pool(s for s in self.sections if s.semantic))
+
+    @property
+    def syntactic(self) -> float:
+        return self._ratio(self._pool(s for s in self.sections if not s.semantic))
+
+    def to_dict(self) -> dict:
+        return {
+            "analogy": self.accuracy,
+            "semantic": self.semantic,
+            "syntactic": self.syntactic,
+            "correct": self.correct,
+            "answered": self.total,
+            "skipped": self.skipped,
+            "oov": 100.0 * self.skipped / self.questions if self.questions else 0.0,
+            "method": self.method,
+            "restrict_vocab": self.restrict_vocab,
+            "sections": {s.name: {"accuracy": s.accuracy, "correct": s.correct, "total": s.total,
+                                  "skipped": s.skipped} for s in self.sections},
+        }
+
+
+@dataclass
+class PairsResult:
+    """Correlations with human judgements; ``oov`` is the percentage of pairs skipped."""
+
+    name: str
+    spearman: float
+    pearson: float
+    oov: float
+    pairs: int
+    skipped: int
+    path: str = ""
+    model_scores: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def to_dict(self) -> dict:
+        nan = lambda x: None if x is None or math.isnan(x) else x  # noqa: E731
+        return {"spearman": nan(self.spearman), "pearson": nan(self.pearson), "oov": self.oov,
+                "pairs": self.pairs, "skipped": self.skipped}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _vocab_view(kv: "KeyedVectors", restrict_vocab: int, case_insensitive: bool):
+    """(lookup dict, canonical row of each of the first R rows, R).
+
+    With ``case_insensitive``, a word's upper-cased form maps to its first (most frequent) row,
+    and ``canon[i]`` is that row for every row i, so case variants can be recognised.
+    """
+    if isinstance(restrict_vocab, bool) or not isinstance(restrict_vocab, (int, np.integer)) or restrict_vocab < 1:
+        raise ConfigError(f"restrict_vocab must be a positive integer, not {restrict_vocab!r}")
+    r = min(int(restrict_vocab), len(kv))
+    keys = kv.index_to_key[:r]
+    if not case_insensitive:
+        return {k: i for i, k in enumerate(keys)}, np.arange(r), r
+    upper = [k.upper() for k in keys]
+    lookup = dict(zip(reversed(upper), range(r - 1, -1, -1)))  # first occurrence wins
+    if len(lookup) == r:
+        canon = np.arange(r)
+    else:
+        canon = np.fromiter((lookup[u] for u in upper), dtype=np.int64, count=r)
+    return lookup, canon, r
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a folder, expected a file") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if path.suffix in (".gz", ".bz2", ".xz"):
+        import bz2
+        import gzip
+        import lzma
+
+        opener = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}[path.suffix]
+        try:
+            data = opener(data)
+        except Exception as exc:
+            raise InputError(f"{path}: corrupt compressed file ({exc})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8") from None
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# ----------------------------------------------------------------------------- analogies
+
+
+def _parse_analogies(path: Path, upper: bool) -> tuple[list[str], list[str], list[int]]:
+    """(section names, the questions' words flat (4 a question), section of each question)."""
+    lines = _read_lines(path)
+    text_lines = lines
+    if upper:
+        up = "\n".join(lines).upper().split("\n")
+        if len(up) == len(lines):  # always, upper() adds no newline; kept as a guard
+            text_lines = up
+    names: list[str] = []
+    flat: list[str] = []
+    owner: list[int] = []
+    for no, (line, words_line) in enumerate(zip(lines, text_lines), 1):
+        if line.startswith(": "):
+            names.append(line.lstrip(": ").strip())
+            continue
+        words = words_line.split()
+        if len(words) == 4 and names:
+            flat += words
+            owner.append(len(names) - 1)
+            continue
+        if not words:
+            continue
+        if len(words) != 4:
+            if line.startswith(":"):
+                raise InputError(f"{path}:{no}: a section header is ': name', got {line.strip()[:60]!r}")
+            raise InputError(f"{path}:{no}: expected 4 words (a b c d), got {len(words)}: {line.strip()[:60]!r}")
+        raise InputError(f"{path}:{no}: question before the first ': section' header")
+    if not names:
+        raise InputError(f"{path}: no ': section' header and no questions; not an analogy file")
+    return names, flat, owner
+
+
+def read_analogies(path: str | os.PathLike) -> list[tuple[str, list[list[str]]]]:
+    """Sections of a questions-words file: ``[(name, [[a, b, c, d], ...]), ...]``."""
+    names, flat, owner = _parse_analogies(Path(path), upper=False)
+    out: list[tuple[str, list[list[str]]]] = [(n, []) for n in names]
+    for q, k in enumerate(owner):
+        out[k][1].append(flat[4 * q : 4 * q + 4])
+    return out
+
+
+def evaluate_word_analogies(
+    kv: "KeyedVectors",
+    analogies: str | os.PathLike | None = None,
+    restrict_vocab: int = 30000,
+    case_insensitive: bool = True,
+    method: str = "add",
+) -> AnalogyResult:
+    """Accuracy on "a : b :: c : d" questions, by section and overall.
+
+    ``method="add"`` is 3CosAdd (``b - a + c``, as gensim's evaluator), ``"mul"`` is 3CosMul
+    (Levy and Goldberg 2014). Defaults to the bundled questions-words.txt.
+    """
+    if method not in METHODS:
+        raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
+    if analogies is None:
+        from .datasets import analogies_path
+
+        analogies = analogies_path()
+    names, flat, owner = _parse_analogies(Path(analogies), upper=case_insensitive)
+    lookup, canon, r = _vocab_view(kv, restrict_vocab, case_insensitive)
+    get = lookup.get
+    ids = np.array([get(w, -1) for w in flat], dtype=np.int64).reshape(-1, 4)
+    known = (ids >= 0).all(axis=1)
+    owner_arr = np.array(owner, dtype=np.int64)
+    nsec = len(names)
+    asked = np.bincount(owner_arr, minlength=nsec)
+    total = np.bincount(owner_arr[known], minlength=nsec)
+    quads = ids[known]
+    right = np.zeros(0, dtype=bool)
+    if len(quads):
+        right = _answer(kv, quads, canon, r, method, check_variants=len(lookup) < r)
+    correct = np.bincount(owner_arr[known][right], minlength=nsec)
+    sections = [Section(name, correct=int(correct[k]), total=int(total[k]), skipped=int(asked[k] - total[k]))
+                for k, name in enumerate(names)]
+    result = AnalogyResult(sections, method=method, restrict_vocab=int(restrict_vocab), path=str(analogies))
+    return result
+
+
+def _answer(kv: "KeyedVectors", quads: np.ndarray, canon: np.ndarray, r: int, method: str,
+            check_variants: bool) -> np.ndarray:
+    """For each question (rows a, b, c, expected): is the best answer the expected word?
+
+    Scores factor through the cosines of the few question words with the whole vocabulary,
+    ``S = U[words] @ U.T``, one matrix product: 3CosAdd is ``(S[b] - S[a]) + S[c]`` and 3CosMul
+    ``(S'[b] / (S'[a] + 1e-6)) * S'[c]`` with ``S' = (1 + S) / 2``. Questions sharing (a, b)
+    are scored together: one vector plus (or times) a block of rows, then one argmax.
+    """
+    unit = kv.get_normed_vectors(limit=r)
+    right = np.zeros(len(quads), dtype=bool)
+    for lo, hi in _word_batches(quads, max(16, _S_CELLS // max(r, 1))):
+        right[lo:hi] = _answer_batch(unit, quads[lo:hi], canon, method, check_variants)
+    return right
+
+
+def _word_batches(quads: np.ndarray, cap: int):
+    """Runs of questions whose distinct a, b, c words number at most ``cap`` (bounds ``S``)."""
+    if len(np.unique(quads[:, :3])) <= cap:
+        yield 0, len(quads)
+        return
+    start, seen = 0, set()
+    for i, (a, b, c, _d) in enumerate(quads.tolist()):
+        new = {a, b, c} - seen
+        if len(seen) + len(new) > cap and i > start:
+            yield start, i
+            start, seen = i, set()
+        seen.update((a, b, c))
+    yield start, len(quads)
+
+
+def _answer_batch(unit: np.ndarray, quads: np.ndarray, canon: np.ndarray, method: str,
+                  check_variants: bool) -> np.ndarray:
+    r = unit.shape[0]
+    words, pos = np.unique(quads[:, :3], return_inverse=True)
+    pos = pos.reshape(-1, 3)
+    sims = unit[words] @ unit.T  # [distinct question words, vocabulary]
+    if method == "mul":
+        sims += 1
+        sims *= 0.5
+    pa, pb, pc = pos[:, 0], pos[:, 1], pos[:, 2]
+    key = pa * len(words) + pb
+    # Groups in order of first appearance: questions of one section share their c rows, which
+    # then stay in cache from one group to the next.
+    _uniq, first, group_of = np.unique(key, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(len(first))
+    gkey = rank[group_of]
+    order = np.argsort(gkey, kind="stable")
+    cuts = np.flatnonzero(np.diff(gkey[order])) + 1
+    step = max(1, _CHUNK_CELLS // max(r, 1))
+    buf = np.empty((min(step, len(quads)), r), dtype=np.float32)
+    guess = np.empty(len(quads), dtype=np.int64)
+    for group in np.split(order, cuts):
+        ga, gb = pa[group[0]], pb[group[0]]
+        if method == "add":
+            base = sims[gb] - sims[ga]
+        else:
+            base = sims[gb] / (sims[ga] + np.float32(1e-6))
+        for lo in range(0, len(group), step):
+            idx = group[lo : lo + step]
+            k = len(idx)
+            block = buf[:k]
+            combine = np.add if method == "add" else np.multiply
+            for i, ci in enumerate(pc[idx].tolist()):
+                combine(sims[ci], base, out=block[i])
+            rows = np.arange(k)
+            a, b, c = quads[idx, 0], quads[idx, 1], quads[idx, 2]
+            block[rows, a] = -np.inf
+            block[rows, b] = -np.inf
+            block[rows, c] = -np.inf
+            g = canon[block.argmax(axis=1)]
+            if check_variants:
+                # A case variant of a, b or c won: follow gensim (its top 5, first non-variant).
+                for i in np.flatnonzero((g == a) | (g == b) | (g == c)):
+                    banned = (a[i], b[i], c[i])
+                    for j in _top_rows(block[i], 5):
+                        g[i] = canon[j]
+                        if canon[j] not in banned:
+                            break
+            guess[idx] = g
+    return guess == quads[:, 3]
+
+
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    finite = np.count_nonzero(np.isfinite(scores))
+    k = min(k, finite)
+    part = np.argpartition(-scores, k)[:k] if k < scores.size else np.arange(scores.size)
+    return part[np.argsort(-scores[part])][:k]
+
+
+# ----------------------------------------------------------------------------- word pairs
+
+
+def read_pairs(path: str | os.PathLike, delimiter: str | None = "\t") -> tuple[list[tuple[str, str, float]], list[int]]:
+    """``([(word1, word2, score), ...], line numbers)``; '#' lines are comments, and a first line
+    whose score is not a number is taken as a column header."""
+    path = Path(path)
+    pairs: list[tuple[str, str, float]] = []
+    numbers: list[int] = []
+    header_seen = False
+    for no, line in enumerate(_read_lines(path), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split(delimiter) if delimiter else line.split()
+        if len(fields) != 3:
+            fields = line.split()
+        if len(fields) != 3:
+            raise InputError(f"{path}:{no}: expected 3 fields (word, word, score), got {len(fields)}: "
+                             f"{line.strip()[:60]!r}")
+        try:
+            score = float(fields[2])
+        except ValueError:
+            if not pairs and not header_seen:
+                header_seen = True
+                continue
+            raise InputError(f"{path}:{no}: score {fields[2].strip()[:30]!r} is not a number") from None
+        pairs.append((fields[0].strip(), fields[1].strip(), score))
+        numbers.append(no)
+    return pairs, numbers
+
+
+def rankdata(x: np.ndarray) -> np.ndarray:
+    """Ranks from 1, ties sharing their average rank (``scipy.stats.rankdata``'s default)."""
+    x = np.asarray(x, dtype=np.float64)
+    order = np.argsort(x, kind="mergesort")
+    xs = x[order]
+    new = np.r_[True, xs[1:] != xs[:-1]]
+    group = np.cumsum(new) - 1
+    bounds = np.r_[np.flatnonzero(new), len(x)]
+    avg = 0.5 * (bounds[:-1] + bounds[1:] - 1) + 1.0
+    ranks = np.empty(len(x), dtype=np.float64)
+    ranks[order] = avg[group]
+    return ranks
+
+
+def pearson(x: np.ndarray, y: np.ndarray) -> float:
+    """Pearson correlation (float64; nan if fewer than 2 points or a constant input)."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if len(x) < 2:
+        return math.nan
+    xm, ym = x - x.mean(), y - y.mean()
+    den = math.sqrt(float(xm @ xm) * float(ym @ ym))
+    if den == 0:
+        return math.nan
+    return max(-1.0, min(1.0, float(xm @ ym) / den))
+
+
+def spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Spearman rank correlation: Pearson of the average ranks."""
+    return pearson(rankdata(x), rankdata(y))
+
+
+def evaluate_word_pairs(
+    kv: "KeyedVectors",
+    pairs: str | os.PathLike | None = None,
+    restrict_vocab: int = 300000,
+    case_insensitive: bool = True,
+    delimiter: str | None = "\t",
+) -> PairsResult:
+    """Spearman and Pearson correlation of cosine similarity with human scores.
+
+    Defaults to the bundled WordSim-353. Pairs with a word outside the first ``restrict_vocab``
+    words are skipped; ``oov`` is their share in percent.
+    """
+    if pairs is None:
+        from .datasets import wordsim353_path
+
+        pairs = wordsim353_path()
+    data, _numbers = read_pairs(pairs, delimiter)
+    lookup, _canon, _r = _vocab_view(kv, restrict_vocab, case_insensitive)
+    rows1: list[int] = []
+    rows2: list[int] = []
+    gold: list[float] = []
+    skipped = 0
+    for w1, w2, score in data:
+        if case_insensitive:
+            w1, w2 = w1.upper(), w2.upper()
+        i1, i2 = lookup.get(w1), lookup.get(w2)
+        if i1 is None or i2 is None:
+            skipped += 1
+            continue
+        rows1.append(i1)
+        rows2.append(i2)
+        gold.append(score)
+    div = kv.fill_norms()[1]
+    u1 = (kv.vectors[rows1] / div[rows1, None]).astype(np.float32)
+    u2 = (kv.vectors[rows2] / div[rows2, None]).astype(np.float32)
+    model = np.einsum("ij,ij->i", u1, u2)
+    name = Path(pairs).name.split(".")[0]
+    total = len(gold) + skipped
+    return PairsResult(
+        name=name,
+        spearman=spearman(gold, model),
+        pearson=pearson(gold, model),
+        oov=100.0 * skipped / total if total else 0.0,
+        pairs=len(gold),
+        skipped=skipped,
+        path=str(pairs),
+        model_scores=model,
+    )
