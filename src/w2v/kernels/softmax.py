@@ -10,47 +10,48 @@ For each input row v (with loss -log p(w | v) and e_j = [j == w] - p_j):
 import numpy as np
 from numba import njit
 
+from .common import fast_exp
+
 
 @njit(cache=True, nogil=True, fastmath=True)
 def softmax_step(inp, rows, nrows, out, word, alpha, grad, scores):
-    """``scores`` is scratch of shape (>= nrows, V). Returns the summed loss of the batch."""
+    """``scores`` is scratch of shape (>= nrows, V). Returns the summed loss of the batch.
+
+    Two passes over the output matrix: one for the scores of every input row, one that adds
+    each output row's contribution to the input gradients and then updates it (so each row is
+    read once per pass, and the exponentials vectorise through ``fast_exp``)."""
     V = out.shape[0]
     d = out.shape[1]
     loss = 0.0
     for b in range(nrows):
-        v = inp[rows[b]]
-        sb = scores[b]
+        r = rows[b]
         mx = np.float32(-3.0e38)
         for k in range(V):
-            u = out[k]
             s = np.float32(0.0)
             for j in range(d):
-                s += v[j] * u[j]
-            sb[k] = s
-            if s > mx:
-                mx = s
-        z = 0.0
+                s += inp[r, j] * out[k, j]
+            scores[b, k] = s
+            mx = max(mx, s)
+        z = np.float32(0.0)
         for k in range(V):
-            e = np.exp(sb[k] - mx)
-            sb[k] = e
+            e = fast_exp(scores[b, k] - mx)
+            scores[b, k] = e
             z += e
-        loss += -np.log(sb[word] / z)
-        inv = np.float32(1.0 / z)
-        gb = grad[b]
+        loss += -np.log(max(scores[b, word] / z, 1e-30))
+        scale = np.float32(alpha) / z
         for k in range(V):
-            e = np.float32(alpha) * ((np.float32(1.0) if k == word else np.float32(0.0)) - sb[k] * inv)
-            sb[k] = e
-            u = out[k]
+            scores[b, k] = -scores[b, k] * scale       # alpha * (0 - p_k)
+        scores[b, word] += np.float32(alpha)          # alpha * (1 - p_w)
+    for k in range(V):
+        for b in range(nrows):
+            e = scores[b, k]
             for j in range(d):
-                gb[j] += e * u[j]
-    for b in range(nrows):
-        v = inp[rows[b]]
-        sb = scores[b]
-        for k in range(V):
-            e = sb[k]
-            u = out[k]
+                grad[b, j] += e * out[k, j]
+        for b in range(nrows):
+            e = scores[b, k]
+            r = rows[b]
             for j in range(d):
-                u[j] += e * v[j]
+                out[k, j] += e * inp[r, j]
     return loss
 
 
