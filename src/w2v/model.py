@@ -91,6 +91,10 @@ class Word2Vec:
         self._wv = None
         corpus = corpus_file if corpus_file is not None else sentences
         if corpus is not None:
+            if progress is None:  # Python users get standard logging (silent unless configured)
+                from .logs import LogProgress
+
+                progress = LogProgress()
             self.build_vocab(corpus, progress=progress)
             self.train(progress=progress)
 

@@ -12,6 +12,7 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # keep "[default: ...]" in help texts literal
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

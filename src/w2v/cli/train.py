@@ -134,9 +134,9 @@ def train(
                 model.save(ckpt)
             else:
                 model.save(output)
-            if tracker is not None:
-                tracker.finish(model)
         finally:
+            if tracker is not None and model is not None and model.vocab is not None:
+                tracker.finish(model)
             progress.close()
     if model.interrupted:
         sch = model.schedule
