@@ -120,6 +120,22 @@ def test_limit_reads_the_first_rows(tmp_path, data):
         formats.load_word2vec(tmp_path / "v.bin", limit=-1)
 
 
+def test_limit_in_the_bulk_text_path(tmp_path):
+    rng = np.random.default_rng(2)
+    words = [f"w{i}" for i in range(6000)]
+    vectors = rng.standard_normal((6000, 3)).astype(np.float32)
+    formats.save_word2vec(tmp_path / "big.txt", words, vectors)
+    for limit in (5500, 6000, None):
+        w, v = formats.load_word2vec(tmp_path / "big.txt", limit=limit)
+        assert w == words[:limit] and v.tobytes() == vectors[:limit].tobytes()
+    raw = (tmp_path / "big.txt").read_bytes().replace(b"6000 3", b"5999 3", 1)
+    with pytest.raises(InputError, match=r":6001: more rows than the 5999"):
+        formats.load_word2vec(write_bytes(tmp_path / "more.txt", raw))
+    raw = (tmp_path / "big.txt").read_bytes().replace(b"\nw5000 ", b"\nw1 ", 1)
+    with pytest.raises(InputError, match=r"line 5002: duplicate word 'w1' \(first at line 3\)"):
+        formats.load_word2vec(write_bytes(tmp_path / "dup.txt", raw))
+
+
 def test_gensim_reads_ours_and_we_read_gensims(tmp_path, data):
     from gensim.models import KeyedVectors
 
@@ -364,3 +380,54 @@ def test_corrupted_native_folders_never_raise_anything_but_w2v_errors(tmp_path, 
     except W2VError:
         return
     assert len(words) == len(counts) == vectors.shape[0]
+
+
+def _reference_text(raw: bytes):
+    """A plain per-line reader of word2vec text: the behaviour the bulk path must reproduce."""
+    lines = raw.split(b"\n")
+    count, dim = (int(x) for x in lines[0].split())
+    rows = [ln.split() for ln in lines[1:] if ln.split()]
+    if len(rows) != count or any(len(r) != dim + 1 for r in rows):
+        return None
+    try:
+        values = np.array([[float(x) for x in r[1:]] for r in rows], dtype=np.float32).reshape(-1, dim)
+    except ValueError:
+        return None
+    words = [r[0].decode("utf-8", "replace") for r in rows]
+    if len(set(words)) != len(words):
+        return None
+    return words, values
+
+
+_WORD = st.sampled_from(["a", "b", "é", "à", "Å", "12", "-3.5", "nan", "x\ty", "日本", "w", "z"])
+_SEP = st.sampled_from([" ", " ", " ", " ", "  ", "\t"])
+_END = st.sampled_from(["\n", "\n", "\n", " \n", "\r\n", " \r\n", "\n\n", "  \n"])
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(dim=st.integers(1, 4), data=st.data(), nrows=st.integers(0, 8),
+       count_delta=st.sampled_from([0, 0, 0, -1, 1]), last_newline=st.booleans())
+def test_bulk_text_reader_agrees_with_a_plain_reader(tmp_path, dim, data, nrows, count_delta, last_newline):
+    body = ""
+    seen = set()
+    for i in range(nrows):
+        word = data.draw(_WORD)
+        word = word if word not in seen else f"{word}{i}"
+        seen.add(word)
+        size = dim + data.draw(st.sampled_from([0, 0, 0, 0, 0, -1, 1]))
+        values = data.draw(st.lists(st.floats(-1e6, 1e6, width=32), min_size=size, max_size=size))
+        sep, end = data.draw(_SEP), data.draw(_END)
+        body += word + "".join(sep + repr(float(v)) for v in values) + end
+    if not last_newline:
+        body = body.rstrip("\n")
+    raw = f"{max(0, nrows + count_delta)} {dim}\n{body}".encode()
+    path = write_bytes(tmp_path / "t.txt", raw)
+    expected = _reference_text(raw)
+    try:
+        got = formats.load_word2vec(path, unicode_errors="replace")
+    except InputError:
+        got = None
+    if expected is None:
+        assert got is None
+    else:
+        assert got is not None and got[0] == expected[0] and got[1].tobytes() == expected[1].tobytes()

@@ -46,8 +46,8 @@ _MAX_WORD = 1 << 16  # a binary row whose word runs longer than this is damaged
 _COMPRESSED = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz"}
 _BINARY_SUFFIXES = {".bin"}
 _TEXT_SUFFIXES = {".txt", ".vec", ".w2v", ".tsv"}
-# Bytes a text row's values can be made of (digits, signs, exponents, nan/inf, whitespace).
-_TEXT_BYTES = frozenset(b"0123456789+-.eEnNaAiIfFtTyY \t\r\n")
+# Control bytes: never in text (tab, newline and carriage return aside), common in float32 data.
+_TEXT_CONTROL = bytes([b for b in range(32) if b not in (9, 10, 13)] + [127])
 _F32 = np.dtype("<f4")
 
 
@@ -166,8 +166,14 @@ def _parse_header(name: str, data: bytes) -> tuple[int, int, int]:
     return count, dim, end + 1
 
 
-def _looks_binary(first: bytes, dim: int) -> bool:
-    """Is the first row (bytes after the header) binary rather than text?"""
+def _looks_binary(first: bytes, dim: int, name: str = "") -> bool:
+    """Is the first row (the bytes after the header) binary rather than text?
+
+    Text if the first line is a word and ``dim`` numbers. Otherwise binary if the bytes after
+    the first word hold what text never does: control bytes, or (on the same line) bytes that
+    are not ASCII. With no evidence either way (a damaged first line), the name decides
+    (``.bin``), so that the error message speaks of the right format.
+    """
     first = first.lstrip(b"\n")
     nl = first.find(b"\n")
     line = first if nl < 0 else first[:nl]
@@ -179,10 +185,13 @@ def _looks_binary(first: bytes, dim: int) -> bool:
         except ValueError:
             pass
     sp = first.find(b" ")
-    if sp < 0:
-        return False
-    region = first[sp + 1 : sp + 1 + 4 * dim]
-    return any(b not in _TEXT_BYTES for b in region)
+    if sp >= 0:
+        region = first[sp + 1 : sp + 1 + 4 * dim]
+        if region.translate(None, _TEXT_CONTROL) != region:
+            return True
+        if any(b >= 0x80 for b in region.split(b"\n", 1)[0]):
+            return True
+    return _suffixes(name)[0] in _BINARY_SUFFIXES if name else False
 
 
 def _decode_words(name: str, raw: list[bytes], errors: str, where) -> list[str]:
@@ -228,7 +237,7 @@ def detect_format(path: str | os.PathLike) -> str:
     finally:
         s.close()
     _count, dim, start = _parse_header(str(p), data)
-    return BINARY if _looks_binary(data[start:], dim) else TEXT
+    return BINARY if _looks_binary(data[start:], dim, str(p)) else TEXT
 
 
 def compression(path: str | os.PathLike) -> str | None:
@@ -265,7 +274,7 @@ def read_header(path: str | os.PathLike) -> dict:
     finally:
         s.close()
     count, dim, start = _parse_header(str(p), data)
-    fmt = BINARY if _looks_binary(data[start:], dim) else TEXT
+    fmt = BINARY if _looks_binary(data[start:], dim, str(p)) else TEXT
     return {"format": fmt, "compression": compression(p), "count": count, "dim": dim, "kind": "vectors"}
 
 
@@ -291,7 +300,7 @@ def load_word2vec(
     try:
         data = s.read(1 << 16)
         count, dim, start = _parse_header(s.name, data)
-        is_binary = _looks_binary(data[start:], dim) if binary is None else bool(binary)
+        is_binary = _looks_binary(data[start:], dim, s.name) if binary is None else bool(binary)
         n = count if limit is None else min(count, int(limit))
         check_rest = limit is None or limit >= count
         if is_binary:
@@ -419,20 +428,59 @@ def _plain_size(name: str) -> int | None:
         return None
 
 
-def _line_blocks(s: _Stream, data: bytes, pos: int):
-    """Lists of whole lines (without their newline), block by block."""
-    lines = data[pos:].split(b"\n")
-    carry = lines.pop()
-    yield lines
+def _text_chunks(s: _Stream, data: bytes, pos: int):
+    """Whole lines, a block of bytes at a time (the last block may lack its final newline)."""
+    carry = data[pos:]
     while True:
         more = s.read()
         if not more:
             if carry:
-                yield [carry]
+                yield carry
             return
-        lines = (carry + more).split(b"\n")
-        carry = lines.pop()
-        yield lines
+        buf = carry + more
+        cut = buf.rfind(b"\n") + 1
+        if cut == 0:
+            carry = buf
+            continue
+        yield buf[:cut]
+        carry = buf[cut:]
+
+
+def _fast_text_rows(chunk: bytes, dim: int) -> tuple[list[bytes], np.ndarray] | None:
+    """Words and values of a block of well-formed rows, parsed in bulk; None if the block needs
+    the line-by-line path (blank lines, tabs, double spaces, a bad row: that path says which).
+    Both split on any ASCII whitespace, so a word never holds a tab.
+
+    Rows are ``word v1 ... vdim`` separated by single spaces, maybe ending in one space and
+    ``\r``. numpy's ``loadtxt`` reads columns 1..dim, which proves every row has at least
+    ``dim + 1`` fields, all numeric; the total count of spaces then proves none has more.
+    """
+    import io
+
+    if b"\t" in chunk or b"\x0b" in chunk or b"\x0c" in chunk:
+        return None  # other whitespace: the line-by-line path splits on it
+    u8 = np.frombuffer(chunk, dtype=np.uint8)
+    newlines = np.flatnonzero(u8 == 10)
+    ends = newlines if chunk.endswith(b"\n") else np.append(newlines, len(chunk))
+    if not len(ends):
+        return None
+    starts = np.concatenate(([0], newlines + 1))[: len(ends)]
+    ends = ends - ((ends > starts) & (u8[np.maximum(ends - 1, 0)] == 13))  # CR of CRLF
+    if (ends <= starts).any():
+        return None  # a blank line
+    trailing = np.count_nonzero(u8[ends - 1] == 32)
+    if np.count_nonzero(u8 == 32) != len(starts) * dim + trailing:
+        return None
+    try:
+        values = np.loadtxt(io.BytesIO(chunk), dtype=np.float32, usecols=range(1, dim + 1), comments=None,
+                            delimiter=" ", encoding="latin1", ndmin=2)
+    except ValueError:
+        return None
+    if values.shape != (len(starts), dim):
+        return None
+    find = chunk.find
+    words = [chunk[a : find(b" ", a)] for a in starts.tolist()]
+    return words, values
 
 
 def _read_text_rows(s: _Stream, data: bytes, pos: int, count: int, n: int, dim: int, check_rest: bool):
@@ -442,7 +490,24 @@ def _read_text_rows(s: _Stream, data: bytes, pos: int, count: int, n: int, dim: 
     linenos: list[int] = []
     blocks: list[np.ndarray] = []
     lineno = 1  # the header
-    for lines in _line_blocks(s, data, pos):
+    for chunk in _text_chunks(s, data, pos):
+        wanted = n - len(words)  # a few rows (`limit`) are quicker line by line than a bulk block
+        fast = _fast_text_rows(chunk, dim) if wanted > 0 and (check_rest or wanted >= 5000) else None
+        if fast is not None:
+            got, values = fast
+            take = min(len(got), n - len(words))
+            if take < len(got) and check_rest:
+                raise InputError(f"{name}:{lineno + take + 1}: more rows than the {count} the header announces")
+            words += got[:take]
+            linenos.extend(range(lineno + 1, lineno + take + 1))
+            blocks.append(values[:take])
+            lineno += len(got)
+            if len(words) >= n and not check_rest:
+                break
+            continue
+        lines = chunk.split(b"\n")
+        if chunk.endswith(b"\n"):
+            lines.pop()
         first = lineno + 1
         values: list[bytes] = []
         for line in lines:
