@@ -101,7 +101,7 @@ def test_signal_during_training_writes_a_checkpoint_and_resumes(tmp_path, sig, c
         corpus.write_text(fh.read())
     out = tmp_path / "v.bin"
     cmd = [sys.executable, "-m", "w2v.cli", "train", str(corpus), "-o", str(out), "--arch", "skipgram",
-           "--epochs", "40", "--dim", "50", "--threads", "2", "--json"]
+           "--epochs", "40", "--dim", "50", "--min-count", "5", "--threads", "2", "--json"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 120
     line = b""
@@ -122,6 +122,13 @@ def test_signal_during_training_writes_a_checkpoint_and_resumes(tmp_path, sig, c
     ckpt = tmp_path / "v.bin.checkpoint"
     meta = json.loads((ckpt / "config.json").read_text())
     assert meta["state"]["schedule"]["total"] == 40
-    # resume (few epochs left would take long: just check it starts from the saved position)
     m = load(ckpt)
     assert m.interrupted and m.schedule["epoch"] < 40
+    if sig == signal.SIGINT:  # finish the run from the command line, as the message says
+        left = 40 - m.schedule["epoch"]
+        r = subprocess.run([sys.executable, "-m", "w2v.cli", "train", "--resume", str(ckpt), str(corpus),
+                            "-o", str(out), "--json", "-q"], capture_output=True, timeout=600)
+        assert r.returncode == 0, r.stderr.decode()
+        info = json.loads(r.stdout)
+        assert info["epochs"][-1]["epoch"] == 40 and len(info["epochs"]) in (left, left + 1)
+        assert out.is_file() and out.read_bytes().startswith(f"{len(m.vocab)} 50\n".encode())
