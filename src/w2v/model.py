@@ -21,9 +21,9 @@ import numpy as np
 from .atomic import atomic_dir, atomic_file
 from .config import Config
 from .corpus import as_source
-from .errors import ConfigError, InputError, W2VError
+from .errors import ConfigError, InputError
 from .huffman import Huffman
-from .stream import OOV, SEP, Scan, iter_stream_blocks, job_bounds, open_ids, scan
+from .stream import Scan, iter_stream_blocks, job_bounds, open_ids, scan
 from .trainer import EpochStats, Tables, Trainer, Weights
 from .vocab import Vocab
 

@@ -23,7 +23,6 @@ from typing import Callable, Iterator
 import numpy as np
 
 from .corpus import Block, IdSource
-from .errors import InputError
 from .vocab import prune_threshold
 
 SEP = -1  # end of sentence in the id stream
@@ -207,8 +206,3 @@ def iter_stream_blocks(source, index: dict) -> Iterator[np.ndarray]:
         else:
             ids = np.fromiter(map(index.get, block.tokens, repeat(OOV)), dtype=np.int64, count=len(block.tokens))
         yield np.insert(ids.astype(np.int32), np.cumsum(block.lengths), SEP)
-
-
-def check_nonempty(scan_result: Scan, where: str) -> None:
-    if scan_result.n_tokens == 0:
-        raise InputError(f"{where}: the corpus is empty (no tokens)")

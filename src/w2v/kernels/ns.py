@@ -1,6 +1,5 @@
 """Negative sampling: the true word against k noise words from counts**ns_exponent."""
 
-import numpy as np
 from numba import njit
 
 from .common import draw_alias
