@@ -12,18 +12,16 @@ __version__ = "0.1.0"
 from .errors import W2VError, ConfigError, InputError  # noqa: F401
 
 
+_LAZY = {"Word2Vec": "model", "load": "model", "KeyedVectors": "vectors", "Phrases": "phrases"}
+_MODULES = ("datasets", "evaluate", "formats", "model", "vectors", "phrases")
+
+
 def __getattr__(name):
     # Lazy imports keep `import w2v` (and the CLI's start-up) fast: numba loads only when needed.
-    if name in ("Word2Vec", "load"):
-        from . import model
-        return getattr(model, name)
-    if name == "KeyedVectors":
-        from .vectors import KeyedVectors
-        return KeyedVectors
-    if name == "Phrases":
-        from .phrases import Phrases
-        return Phrases
-    if name == "datasets":
-        from . import datasets
-        return datasets
+    import importlib
+
+    if name in _LAZY:
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'w2v' has no attribute {name!r}")

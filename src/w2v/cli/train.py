@@ -230,7 +230,7 @@ def demo(
     progress = Progress("quiet" if quiet else "auto")
     t0 = time.perf_counter()
     try:
-        model = Word2Vec(str(corpus), sg=1, vector_size=100, window=5, negative=5, sample=1e-4, min_count=5,
+        model = Word2Vec(str(corpus), sg=1, vector_size=100, window=5, negative=5, sample=1e-3, min_count=5,
                          epochs=epochs, workers=threads, progress=progress)
         model.save(output)
     finally:
@@ -241,7 +241,7 @@ def demo(
     table = Table(title=f"nearest neighbours ({output})")
     table.add_column("word", style="bold")
     table.add_column("neighbours (cosine)")
-    for word in ("king", "war", "god", "ship", "money", "france", "love", "three"):
+    for word in ("king", "father", "three", "god", "money", "war", "love", "water"):
         if word in wv:
             table.add_row(word, ", ".join(f"{w} {s:.2f}" for w, s in wv.most_similar(word, topn=6)))
     Console().print(table)
