@@ -211,10 +211,10 @@ def _lines_before(path: str, offset: int) -> int:
     return count
 
 
-class TokenSource:
-    """An iterable of token lists (re-iterable if it is to be read more than once)."""
+class _InMemorySource:
+    """Sentences from a Python iterable, grouped ``sentences_per_block`` at a time."""
 
-    def __init__(self, sentences: Iterable[Sequence[str]], sentences_per_block: int = 10_000):
+    def __init__(self, sentences: Iterable, sentences_per_block: int = 10_000):
         self.sentences = sentences
         self.per_block = sentences_per_block
         self.total_bytes = None
@@ -223,6 +223,10 @@ class TokenSource:
     @property
     def restartable(self) -> bool:
         return iter(self.sentences) is not self.sentences
+
+
+class TokenSource(_InMemorySource):
+    """An iterable of token lists (re-iterable if it is to be read more than once)."""
 
     def blocks(self) -> Iterator[Block]:
         batch: list[Sequence[str]] = []
@@ -239,18 +243,8 @@ class TokenSource:
             yield Block(tokens, lengths)
 
 
-class IdSource:
+class IdSource(_InMemorySource):
     """A sequence of non-negative integer arrays; each array is one sentence of token ids."""
-
-    def __init__(self, sentences: Iterable[np.ndarray], sentences_per_block: int = 10_000):
-        self.sentences = sentences
-        self.per_block = sentences_per_block
-        self.total_bytes = None
-        self.paths: list[str] = []
-
-    @property
-    def restartable(self) -> bool:
-        return iter(self.sentences) is not self.sentences
 
     def blocks(self) -> Iterator[Block]:
         batch: list[np.ndarray] = []

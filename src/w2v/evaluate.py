@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .errors import ConfigError, InputError
+from .formats import utf8_lines
 
 if TYPE_CHECKING:
     from .vectors import KeyedVectors
@@ -181,15 +182,7 @@ def _read_lines(path: Path) -> list[str]:
             data = opener(data)
         except Exception as exc:
             raise InputError(f"{path}: corrupt compressed file ({exc})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8") from None
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    return lines
+    return utf8_lines(path, data)
 
 
 # ----------------------------------------------------------------------------- analogies

@@ -743,13 +743,8 @@ def _read_config(folder: Path) -> dict:
     return cfg
 
 
-def _read_vocab(path: Path, limit: int | None) -> tuple[list[str], np.ndarray]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path.parent}: no vocab.tsv") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+def utf8_lines(path, data: bytes) -> list[str]:
+    """The lines of a small UTF-8 file (no trailing empty line); invalid UTF-8 names the line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -758,6 +753,17 @@ def _read_vocab(path: Path, limit: int | None) -> tuple[list[str], np.ndarray]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    return lines
+
+
+def _read_vocab(path: Path, limit: int | None) -> tuple[list[str], np.ndarray]:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{path.parent}: no vocab.tsv") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    lines = utf8_lines(path, data)
     if limit is not None:
         lines = lines[:limit]
     words: list[str] = []

@@ -21,15 +21,10 @@ from __future__ import annotations
 import logging
 import time
 
+from .progress import _fmt_count
+
 log = logging.getLogger("w2v")
 log.addHandler(logging.NullHandler())
-
-
-def _fmt_count(n: float) -> str:
-    for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.1f}{unit}"
-    return f"{n:.0f}"
 
 
 class LogProgress:
