@@ -179,7 +179,9 @@ def open_ids(path: str) -> np.ndarray:
 
 
 def job_bounds(stream: np.ndarray, target: int) -> list[tuple[int, int]]:
-    """Cut the stream into jobs of about ``target`` entries, each ending after a separator."""
+    """Cut the stream into pieces of about ``target`` entries, each ending after a separator
+    (sentences hold at most 10,000 tokens, so one is always found in the window searched).
+    Only small windows are read: the stream may be a memory map of many GB."""
     n = len(stream)
     bounds = []
     start = 0

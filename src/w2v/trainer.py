@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from .kernels.train import train_job
+from .stream import job_bounds
 
 _MASK = (1 << 64) - 1
 
@@ -225,7 +226,7 @@ class Trainer:
                 offset = 0
                 first = start_job if epoch == first_epoch else 0
                 for arr in pieces(epoch):
-                    for lo, hi in _cut(arr, cfg.batch_words):
+                    for lo, hi in job_bounds(arr, cfg.batch_words):
                         if self.stop.is_set() or errors:
                             break
                         if job >= first:
@@ -268,21 +269,3 @@ class Trainer:
         if skipped:
             self.resume_at = min(skipped)
         return finished
-
-
-def _cut(arr: np.ndarray, target: int) -> list[tuple[int, int]]:
-    """Job bounds inside one piece: about ``target`` entries each, ending after a separator."""
-    n = len(arr)
-    if n <= target:
-        return [(0, n)]
-    seps = np.flatnonzero(np.asarray(arr) == -1)
-    if len(seps) == 0:
-        return [(0, n)]
-    cuts = []
-    lo = 0
-    while lo < n:
-        k = np.searchsorted(seps, lo + target - 1)
-        hi = n if k >= len(seps) else int(seps[k]) + 1
-        cuts.append((lo, hi))
-        lo = hi
-    return cuts

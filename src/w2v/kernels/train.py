@@ -26,7 +26,7 @@ from numba import njit
 
 from .common import next_float, next_u64, prefetch_row, splitmix64
 from .hs import hs_targets
-from .logistic import logistic_batch
+from .logistic import logistic_batch, logistic_one
 from .ns import ns_targets
 from .softmax import softmax_step
 
@@ -135,16 +135,18 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                     for k in range(d):
                         grad[r, k] = np.float32(0.0)
                 if negative > 0:
-                    loss += logistic_batch(inp, irows, nb, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur],
-                                           alpha, grad, gbuf)
+                    if sg:
+                        loss += logistic_batch(syn0, rows, nrows, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur],
+                                               alpha, grad, gbuf)
+                    else:
+                        loss += logistic_one(hbuf, 0, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur], alpha, grad, 0)
                 if use_hs:
                     nh = hs_targets(word, hs_points, hs_codes, hs_lengths, hs_tg, hs_lb)
                     if sg:  # one context at a time: every path node is shared by many words
                         for r in range(nrows):
-                            loss += logistic_batch(syn0, rows[r:r + 1], 1, out_hs, hs_tg, hs_lb, nh, alpha,
-                                                   grad[r:r + 1], gbuf)
+                            loss += logistic_one(syn0, rows[r], out_hs, hs_tg, hs_lb, nh, alpha, grad, r)
                     else:
-                        loss += logistic_batch(inp, irows, nb, out_hs, hs_tg, hs_lb, nh, alpha, grad, gbuf)
+                        loss += logistic_one(hbuf, 0, out_hs, hs_tg, hs_lb, nh, alpha, grad, 0)
                 if use_softmax:
                     loss += softmax_step(inp, irows, nb, out_sm, word, alpha, grad, sm_scores)
                 n_pred += nb
