@@ -338,6 +338,85 @@ def test_pruning_bounds_the_table_and_keeps_the_frequent_pairs():
     assert set(p.phrases) == set(full.passes[0].phrases)
 
 
+def test_the_word_table_is_bounded_and_pruned_words_are_written_as_they_were(tmp_path):
+    # 300k words seen once, "new york" 3,000 times; "gamma" once at the start (pruned with the
+    # singletons) and 50 times at the end; with 10,000 entries at most the word table is pruned
+    lines = ["gamma " + " ".join(f"s{i}" for i in range(9))]
+    for i in range(9, 300_000, 100):
+        lines.append(" ".join(f"s{j}" for j in range(i, i + 100)) + (" new york" if i % 1000 == 9 else ""))
+        lines.append("new york " + " ".join(f"t{i}_{j}" for j in range(3)) + " new york")
+    lines += [f"gamma u{i}" for i in range(50)]
+    src = tmp_path / "c.txt"
+    src.write_text("\n".join(lines) + "\n")
+    n_ny = sum(line.count("new york") for line in lines)
+    expected = "".join(" " + line.replace("new york", "new_york") + "\n" for line in lines)
+
+    ph = Phrases(src, min_count=5, threshold=1.0, max_vocab_size=10_000, passes=2, keep_corpus=True)
+    learner = ph._learner
+    assert len(learner.vocab) <= 10_000 and learner.word_min_reduce >= 1
+    assert len(learner.vocab.words) > 300_000  # ids are never reused
+    p = ph.passes[0]
+    assert p.phrase_counts[("new", "york")] == n_ny
+    counts = dict(zip(p.words, p.word_counts.tolist()))
+    assert counts["new"] == counts["york"] == n_ny
+    assert counts["gamma"] == 50  # counted from its return, as word2phrase does
+    assert not any(w.startswith("s") for w in p.words)  # singletons: pruned, no count, no phrase
+    # in the second pass the cached corpus is counted again: gamma's first occurrence is back
+    counts2 = dict(zip(ph.passes[1].words, ph.passes[1].word_counts.tolist()))
+    assert counts2["gamma"] == 51 and counts2["new_york"] == n_ny
+    assert set(ph.export_phrases()) == {"new_york"}
+    # every word comes out as itself: from the cached ids, from the text, through transform()
+    out, out2 = tmp_path / "o.txt", tmp_path / "o2.txt"
+    ph.write(None, out)
+    assert out.read_text() == expected
+    ph.write(src, out2)
+    assert out2.read_text() == expected
+    replay = [t for b in ph.transform().blocks() for t in b.tokens]
+    assert replay == expected.split()
+
+    # with one pass and no cached corpus nothing is kept of the pruned words
+    one = Phrases(src, min_count=5, threshold=1.0, max_vocab_size=10_000)
+    assert one.passes[0].phrase_counts == {("new", "york"): n_ny}
+    one.write(src, out2)
+    assert out2.read_text() == expected
+    # no pruning: the word table is as before
+    full = Phrases(src, min_count=5, threshold=1.0, passes=2, keep_corpus=True)
+    assert full._learner.word_min_reduce == 0 and full._learner.pruned is None
+    assert len(full._learner.vocab) > 300_000
+    assert full.export_phrases().keys() == ph.export_phrases().keys()
+
+
+_PEAK_RSS = """
+import resource, sys
+from w2v.phrases import Phrases
+src, out, keep, limit = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
+Phrases([["new", "york"]] * 20, min_count=1, threshold=1, keep_corpus=True).write(None, out)  # load the kernels
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+ph = Phrases(src, min_count=5, threshold=1.0, max_vocab_size=limit, keep_corpus=keep)
+ph.write(None if keep else src, out)
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print((peak - base) // 1024, ph.passes[0].phrase_counts[("new", "york")])
+"""
+
+
+@pytest.mark.parametrize("keep, limit_mb", [(False, 200), (True, 250)])
+def test_peak_memory_is_bounded_on_two_million_distinct_words(tmp_path, keep, limit_mb):
+    # measured (2M distinct words, 18 MB): 86 MB (keep_corpus=False) and 168 MB (keep_corpus=True,
+    # as the command line runs); with the word table unbounded (before) 304 MB and 324 MB
+    src = tmp_path / "c.txt"
+    with open(src, "w") as fh:
+        for i in range(0, 2_000_000, 10):
+            fh.write(" ".join(f"w{j}" for j in range(i, i + 10)) + " new york\n")
+    r = subprocess.run([sys.executable, "-c", _PEAK_RSS, str(src), str(tmp_path / "o.txt"), str(int(keep)), "50000"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    growth_mb, n_ny = map(int, r.stdout.split())
+    assert n_ny == 200_000
+    assert growth_mb < limit_mb
+    with open(tmp_path / "o.txt") as fh:
+        assert fh.readline() == " w0 w1 w2 w3 w4 w5 w6 w7 w8 w9 new_york\n"
+
+
 # ---------------------------------------------------------------------------------------------
 # reading and writing text as word2phrase does
 

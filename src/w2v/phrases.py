@@ -16,8 +16,8 @@ Scorers (``a``, ``b`` the two words, ``ab`` the pair, N the number of tokens in 
 Words are mapped to integer ids as they are read (one dict lookup a token, done in C by
 ``map``), pairs are counted by a numba kernel in an open-addressing table of ``a << 32 | b``
 keys, and joining is a numba pass over id arrays. Memory is bounded by ``max_vocab_size``: when
-the pair table holds more entries, the rarest are dropped (count <= 1, then <= 2, ...), as
-word2phrase and gensim do.
+the pair table, or the word table, holds more entries, its rarest are dropped (count <= 1, then
+<= 2, ...), as word2phrase and gensim do. A dropped word joins nothing but is written as itself.
 
 Connector words (``connector_words=("of", "the")``) may sit inside a phrase but never start or
 end one: ``bank of america`` is scored as the pair (bank, america) with ``of`` between, using the
@@ -52,7 +52,7 @@ from .errors import ConfigError, InputError
 SCORERS = ("word2phrase", "npmi")
 DEFAULT_THRESHOLD = {"word2phrase": 100.0, "npmi": 0.5}
 MAX_VOCAB_SIZE = 40_000_000
-"""Default bound on distinct pairs held while counting (gensim's default)."""
+"""Default bound on distinct pairs, and on distinct words, held while counting (gensim's default)."""
 
 FORMAT = "w2v-phrases"
 FORMAT_VERSION = 1
@@ -801,14 +801,13 @@ class _ReplaySource(TokenSource):
         return self.learner.cache.total_disk or None
 
     def blocks(self) -> Iterator[Block]:
-        words = self.learner.words_array()
-        for ids, disk in self.learner.cache:
+        for ids, disk in self.learner.cached():
             _, out, _ = self.learner.apply(ids)
             marks = np.flatnonzero(out == 0)
             lengths = np.diff(np.concatenate(([-1], marks, [out.size]))) - 1
             body = out[out != 0]
             if body.size:
-                yield Block(words[body].tolist(), _split_long(lengths), disk)
+                yield Block(self.learner.tokens(body), _split_long(lengths), disk)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -852,6 +851,57 @@ class _IdCache:
             self.file.close()
             self.file = None
         self.mem = []
+
+
+class _PrunedWords:
+    """Words dropped from the word table while the corpus's ids are cached: their text, kept in a
+    temporary file (not in memory) for writing the cached corpus out, found by id (12 bytes an
+    id in memory: where its text starts in the file, and its length; -1 for a word not pruned)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(prefix="w2v-phrases-words-")
+        self.size = 0
+        self.starts = np.zeros(0, np.int64)
+        self.lengths = np.zeros(0, np.int32)
+        self.mm = None
+
+    def add(self, ids: np.ndarray, words: list[str]) -> None:
+        data = [w.encode("utf-8", "surrogateescape") for w in words]
+        lengths = np.fromiter(map(len, data), np.int64, len(data))
+        ends = np.cumsum(lengths)
+        n = int(ids.max()) + 1
+        if n > self.lengths.shape[0]:
+            grown = max(n, 2 * self.lengths.shape[0])
+            self.starts = np.concatenate((self.starts, np.zeros(grown - self.starts.shape[0], np.int64)))
+            self.lengths = np.concatenate((self.lengths, np.full(grown - self.lengths.shape[0], -1, np.int32)))
+        self.starts[ids] = ends - lengths + self.size
+        self.lengths[ids] = lengths
+        self.file.write(b"".join(data))
+        self.size += int(ends[-1])
+
+    def finish(self) -> None:
+        import mmap
+
+        self.file.flush()
+        self.mm = mmap.mmap(self.file.fileno(), 0, access=mmap.ACCESS_READ) if self.size else b""
+
+    def words(self, ids: np.ndarray) -> list[str]:
+        """The text of pruned ids (``finish()`` first)."""
+        mm = self.mm
+        return [mm[s: s + n].decode("utf-8", "surrogateescape")
+                for s, n in zip(self.starts[ids].tolist(), self.lengths[ids].tolist())]
+
+    def batches(self, size: int = 1 << 18) -> Iterator[tuple[np.ndarray, list[str]]]:
+        for j in range(0, self.lengths.shape[0], size):
+            ids = np.flatnonzero(self.lengths[j: j + size] >= 0) + j
+            if ids.size:
+                yield ids, self.words(ids)
+
+    def close(self) -> None:
+        if self.mm is not None and not isinstance(self.mm, bytes):
+            self.mm.close()
+        self.mm = None
+        self.file.close()
 
 
 class _PairTable:
@@ -927,9 +977,76 @@ class _Learner:
         self.caching = caching
         self.paths: list[str] | None = None
         self._words_arr = None
+        # the word table's bound (see _prune_words): ids below first_word (line mark, UNKNOWN,
+        # connectors) are never pruned; an id is never reused
+        self.first_word = len(self.vocab.words)
+        self.dead = np.zeros(1024, np.bool_)  # ids of words pruned from the word table
+        self.word_min_reduce = 0
+        self.pruned: _PrunedWords | None = None  # their text, while the corpus is cached
+        self.remap: np.ndarray | None = None  # cached id -> id, set after pass 1 if words were pruned
 
     def close(self) -> None:
         self.cache.close()
+        if self.pruned is not None:
+            self.pruned.close()
+            self.pruned = None
+
+    def cached(self) -> Iterator[tuple[np.ndarray, int]]:
+        """The cached id chunks, with pruned words seen again after pruning under their last id."""
+        for ids, disk in self.cache:
+            yield (ids if self.remap is None else self.remap[ids]), disk
+
+    def tokens(self, ids: np.ndarray) -> list:
+        """The text of an id stream (pruned words read back from their file)."""
+        toks = self.words_array()[ids].tolist()
+        if self.pruned is not None:
+            self.dead = _grow(self.dead, len(self.vocab.words))
+            at = np.flatnonzero(self.dead[ids])
+            if at.size:
+                for i, w in zip(at.tolist(), self.pruned.words(ids[at])):
+                    toks[i] = w
+        return toks
+
+    def _prune_words(self, unigrams: np.ndarray) -> None:
+        """word2phrase's ReduceVocab on the word table: drop words seen at most once, then at most
+        twice, ... until at most ``max_vocab_size`` entries remain. A dropped word loses its count
+        (so it cannot score and joins nothing); if seen again it comes back under a new id,
+        counted from there, as word2phrase re-adds it with a fresh count."""
+        n = len(self.vocab.words)
+        self.dead = _grow(self.dead, n)
+        first = self.first_word
+        live = np.flatnonzero(~self.dead[first:n]) + first
+        counts = unigrams[live]
+        limit = max(0, self.ph.max_vocab_size - first)
+        m = self.word_min_reduce + 1
+        while np.count_nonzero(counts > m) > limit:
+            m += 1
+        self.word_min_reduce = m
+        drop = live[counts <= m]
+        words, vocab = self.vocab.words, self.vocab
+        gone = [words[i] for i in drop.tolist()]
+        if self.caching and drop.size:
+            if self.pruned is None:
+                self.pruned = _PrunedWords()
+            self.pruned.add(drop, gone)
+        for i, w in zip(drop.tolist(), gone):
+            del vocab[w]
+            words[i] = None
+        self.dead[drop] = True
+        unigrams[drop] = 0
+        self._words_arr = None
+
+    def _end_pruning(self) -> None:
+        """After pass 1: cached ids of a pruned word that came back point to its new id; the others
+        stay pruned (rare in later passes too) and are written from their file."""
+        if self.pruned is None:
+            return
+        self.pruned.finish()
+        self.remap = np.arange(len(self.vocab.words), dtype=np.int32)
+        for ids, words in self.pruned.batches():
+            now = np.fromiter(map(self.vocab.get, words, repeat(-1)), np.int64, len(words))
+            back = now >= 0
+            self.remap[ids[back]] = now[back]
 
     def words_array(self) -> np.ndarray:
         if self._words_arr is None or len(self._words_arr) != len(self.vocab.words):
@@ -975,7 +1092,7 @@ class _Learner:
     def _cached(self, stage: str) -> Iterator[np.ndarray]:
         done = 0
         total = self.cache.total_ids
-        for ids, _ in self.cache:
+        for ids, _ in self.cached():
             done += ids.size
             self.progress(stage, done, total)
             yield ids
@@ -993,6 +1110,13 @@ class _Learner:
                 unigrams = _grow(unigrams, n)
                 self.conn = _grow(self.conn, n)
                 table.count(ids, unigrams, self.conn, self.cx, ph.cross_line_pairs)
+                if k == 0 and len(self.vocab) > ph.max_vocab_size:
+                    self._prune_words(unigrams)
+            if k == 0:
+                self._end_pruning()
+            elif self.word_min_reduce:
+                dead = np.flatnonzero(self.dead)
+                unigrams[dead[dead < unigrams.shape[0]]] = 0  # pruned in pass 1: still no count
             p = self._finish_pass(threshold, unigrams, table)
             ph.passes.append(p)
             ex = ", ".join(ph.delimiter.join(t) for t, _, _ in p.examples(4))
@@ -1034,13 +1158,12 @@ class _Learner:
         return p
 
     def rendered_chunks(self, joins: list[int], progress: Progress) -> Iterator[str]:
-        words = self.words_array()
         done = 0
         total = self.cache.total_ids
-        for ids, _ in self.cache:
+        for ids, _ in self.cached():
             _, out, js = self.apply(ids)
             for k, j in enumerate(js):
                 joins[k] += j
-            yield _w2p_layout(words[out].tolist())
+            yield _w2p_layout(self.tokens(out))
             done += ids.size
             progress("writing", done, total)
