@@ -176,3 +176,33 @@ def test_counting_many_distinct_words_stays_within_the_bound(tmp_path):
     assert pruned_at >= 1 and n_words <= 20_000 + 100_000  # the bound plus one block of new words
     assert common == 75_000  # the frequent word survives every pruning
     assert grew_mb < 150, f"peak RSS grew by {grew_mb} MB"
+
+
+@pytest.mark.parametrize("fmt", ["bin", "txt", "native", "model-output"])
+def test_nan_and_infinite_values_are_refused_with_the_row(tmp_path, model_dir, fmt):
+    from w2v.formats import load_word2vec, read_native_vectors, save_word2vec
+
+    words = ["a", "b", "c"]
+    vecs = np.ones((3, 4), np.float32)
+    vecs[1, 2] = np.nan if fmt != "txt" else np.inf
+    if fmt in ("bin", "txt"):
+        p = tmp_path / f"v.{fmt}"
+        save_word2vec(p, words, vecs)
+        with pytest.raises(W2VError, match=r"\('b'\) holds a NaN or infinite value"):
+            load_word2vec(p)
+    elif fmt == "native":
+        d = _edit(model_dir, tmp_path, lambda d: None)
+        arr = np.load(d / "vectors.npy")
+        arr[2, 0] = np.inf
+        np.save(d / "vectors.npy", arr)
+        with pytest.raises(W2VError, match="row 2 .* holds a NaN or infinite value"):
+            read_native_vectors(d)
+        with pytest.raises(W2VError, match="NaN or infinite"):
+            load(d)
+    else:
+        d = _edit(model_dir, tmp_path, lambda d: None)
+        arr = np.load(d / "output_ns.npy")
+        arr[0, 0] = np.nan
+        np.save(d / "output_ns.npy", arr)
+        with pytest.raises(W2VError, match="output_ns.npy: row 0 holds a NaN"):
+            load(d)

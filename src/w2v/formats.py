@@ -313,6 +313,7 @@ def load_word2vec(
         s.close()
     words = _decode_words(s.name, raw, unicode_errors, where)
     _check_duplicates(s.name, words, where)
+    check_finite(s.name, vectors, where, words)
     return words, vectors
 
 
@@ -743,6 +744,18 @@ def _read_config(folder: Path) -> dict:
     return cfg
 
 
+def check_finite(name: str, vectors: np.ndarray, where=lambda i: f"row {i}", words=None, chunk: int = 1 << 16) -> None:
+    """Refuse NaN and infinite values, naming the first row that holds one (read in chunks, so a
+    memory-mapped file is checked without loading it whole)."""
+    for lo in range(0, len(vectors), chunk):
+        block = np.asarray(vectors[lo: lo + chunk])
+        ok = np.isfinite(block).all(axis=1) if block.ndim == 2 else np.isfinite(block)
+        if not ok.all():
+            i = lo + int(np.flatnonzero(~ok)[0])
+            word = f" ({words[i]!r})" if words is not None and i < len(words) else ""
+            raise InputError(f"{name}: {where(i)}{word} holds a NaN or infinite value")
+
+
 def utf8_lines(path, data: bytes) -> list[str]:
     """The lines of a small UTF-8 file (no trailing empty line); invalid UTF-8 names the line."""
     try:
@@ -839,4 +852,5 @@ def read_native_vectors(
     _check_duplicates(str(folder / "vocab.tsv"), words, lambda i: f"line {i + 1}")
     if limit is not None and limit < v:
         words, counts, vectors = words[:limit], counts[:limit], vectors[:limit]
+    check_finite(str(folder / "vectors.npy"), vectors, lambda i: f"row {i}", words)
     return words, counts, vectors

@@ -410,6 +410,7 @@ class Word2Vec:
                 raise InputError(f"{f}: unreadable array ({exc})") from None
             if a.shape != shape or a.dtype != np.float32:
                 raise InputError(f"{f}: shape {a.shape} dtype {a.dtype}, expected {shape} float32")
+            formats.check_finite(str(f), a)
             return a
 
         model.weights = Weights(
