@@ -38,11 +38,19 @@ MAX_SENTENCE = 10_000
 BLOCK_BYTES = 1 << 22
 """How much text is read, decoded and split at once."""
 
-_MAGIC = (
-    (b"\x1f\x8b", lambda f: gzip.GzipFile(fileobj=f)),
-    (b"BZh", bz2.BZ2File),
-    (b"\xfd7zXZ\x00", lzma.LZMAFile),
+_MAGIC = (  # (first bytes, name, opener over a binary file object)
+    (b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)),
+    (b"BZh", "bz2", bz2.BZ2File),
+    (b"\xfd7zXZ\x00", "xz", lzma.LZMAFile),
 )
+
+
+def compression_of(head: bytes) -> str | None:
+    """``"gzip"``, ``"bz2"``, ``"xz"`` or None, from a file's first bytes."""
+    for magic, name, _ in _MAGIC:
+        if head.startswith(magic):
+            return name
+    return None
 
 
 @dataclass
@@ -94,7 +102,7 @@ def open_binary(path: str) -> tuple[BinaryIO, BinaryIO]:
         raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
     buffered = raw if isinstance(raw, io.BufferedReader) else io.BufferedReader(raw)  # type: ignore[arg-type]
     head = buffered.peek(6)[:6]
-    for magic, opener in _MAGIC:
+    for magic, _, opener in _MAGIC:
         if head.startswith(magic):
             return opener(buffered), buffered  # type: ignore[return-value]
     return buffered, buffered

@@ -35,6 +35,7 @@ from typing import BinaryIO, Sequence
 import numpy as np
 
 from .atomic import atomic_dir, atomic_file, check_writable
+from .corpus import compression_of, open_binary
 from .errors import ConfigError, InputError
 
 TEXT, BINARY, NATIVE = "text", "binary", "native"
@@ -61,24 +62,7 @@ def _open(path: str | os.PathLike) -> tuple[BinaryIO, BinaryIO]:
         raise InputError(f"{p}: no such file or folder")
     if p.is_dir():
         raise InputError(f"{p}: is a folder, not a vector file (a native folder needs config.json)")
-    try:
-        raw = open(p, "rb")
-    except OSError as exc:
-        raise InputError(f"{p}: cannot open ({exc.strerror or exc})") from exc
-    head = raw.peek(6)[:6]
-    if head.startswith(b"\x1f\x8b"):
-        import gzip
-
-        return gzip.GzipFile(fileobj=raw, mode="rb"), raw  # type: ignore[return-value]
-    if head.startswith(b"BZh"):
-        import bz2
-
-        return bz2.BZ2File(raw, "rb"), raw  # type: ignore[return-value]
-    if head.startswith(b"\xfd7zXZ\x00"):
-        import lzma
-
-        return lzma.LZMAFile(raw, "rb"), raw  # type: ignore[return-value]
-    return raw, raw
+    return open_binary(str(p) if str(p) != "-" else "./-")  # a file named "-", not stdin
 
 
 class _Stream:
@@ -231,13 +215,18 @@ def detect_format(path: str | os.PathLike) -> str:
         if not (p / "config.json").exists():
             raise InputError(f"{p}: folder without config.json, not a w2v vectors folder")
         return NATIVE
+    return _sniff(p)[2]
+
+
+def _sniff(p: Path) -> tuple[int, int, str]:
+    """(count, dimension, BINARY or TEXT) of a word2vec file, from its first 64 KiB."""
     s = _Stream(p)
     try:
         data = s.read(1 << 16)
     finally:
         s.close()
-    _count, dim, start = _parse_header(str(p), data)
-    return BINARY if _looks_binary(data[start:], dim, str(p)) else TEXT
+    count, dim, start = _parse_header(str(p), data)
+    return count, dim, BINARY if _looks_binary(data[start:], dim, str(p)) else TEXT
 
 
 def compression(path: str | os.PathLike) -> str | None:
@@ -250,13 +239,7 @@ def compression(path: str | os.PathLike) -> str | None:
             head = fh.read(6)
     except OSError as exc:
         raise InputError(f"{p}: cannot open ({exc.strerror or exc})") from exc
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
-    if head.startswith(b"BZh"):
-        return "bz2"
-    if head.startswith(b"\xfd7zXZ\x00"):
-        return "xz"
-    return None
+    return compression_of(head)
 
 
 def read_header(path: str | os.PathLike) -> dict:
@@ -268,13 +251,7 @@ def read_header(path: str | os.PathLike) -> dict:
         shape = _npy_shape(p / "vectors.npy")
         return {"format": NATIVE, "compression": None, "count": shape[0], "dim": shape[1],
                 "kind": cfg.get("kind"), "words": words[:10]}
-    s = _Stream(p)
-    try:
-        data = s.read(1 << 16)
-    finally:
-        s.close()
-    count, dim, start = _parse_header(str(p), data)
-    fmt = BINARY if _looks_binary(data[start:], dim, str(p)) else TEXT
+    count, dim, fmt = _sniff(p)
     return {"format": fmt, "compression": compression(p), "count": count, "dim": dim, "kind": "vectors"}
 
 
