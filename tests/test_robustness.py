@@ -191,18 +191,18 @@ def test_nan_and_infinite_values_are_refused_with_the_row(tmp_path, model_dir, f
         with pytest.raises(W2VError, match=r"\('b'\) holds a NaN or infinite value"):
             load_word2vec(p)
     elif fmt == "native":
-        d = _edit(model_dir, tmp_path, lambda d: None)
-        arr = np.load(d / "vectors.npy")
-        arr[2, 0] = np.inf
-        np.save(d / "vectors.npy", arr)
+        d = _edit(model_dir, tmp_path, lambda d: _set_value(d / "vectors.npy", (2, 0), np.inf))
         with pytest.raises(W2VError, match="row 2 .* holds a NaN or infinite value"):
             read_native_vectors(d)
         with pytest.raises(W2VError, match="NaN or infinite"):
             load(d)
     else:
-        d = _edit(model_dir, tmp_path, lambda d: None)
-        arr = np.load(d / "output_ns.npy")
-        arr[0, 0] = np.nan
-        np.save(d / "output_ns.npy", arr)
+        d = _edit(model_dir, tmp_path, lambda d: _set_value(d / "output_ns.npy", (0, 0), np.nan))
         with pytest.raises(W2VError, match="output_ns.npy: row 0 holds a NaN"):
             load(d)
+
+
+def _set_value(path, index, value):
+    arr = np.load(path)
+    arr[index] = value
+    np.save(path, arr)

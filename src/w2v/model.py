@@ -35,11 +35,13 @@ _UNUSED = np.zeros((1, 1), dtype=np.float32)
 class _Corpus:
     """A scanned corpus: its id stream (or the source, when pruning dropped the stream)."""
 
-    def __init__(self, source, result: Scan, remap: np.ndarray, stream_len: int):
+    def __init__(self, source, result: Scan, remap: np.ndarray | None = None):
         self.source = source
         self.scan = result
-        self.remap = remap
-        self.stream_len = stream_len
+        # the id file's length; re-read pieces have the same layout (tokens plus one separator a sentence)
+        self.stream_len = result.n_stream or result.n_tokens + result.n_sentences
+        # rows directly (a fixed vocabulary, or re-read pieces after pruning) unless given a remap
+        self.remap = remap if remap is not None else np.arange(len(result.index), dtype=np.int32)
         self.ids = open_ids(result.ids_path) if result.ids_path else None
         if result.ids_path:
             self._finalizer = weakref.finalize(self, _unlink, result.ids_path)
@@ -107,7 +109,6 @@ class Word2Vec:
         new rows are initialised as at the start, existing rows are kept."""
         cfg = self.config
         source = as_source(corpus)
-        on_scan = progress.scan if progress is not None and hasattr(progress, "scan") else None
         if read_vocab is not None and not update:
             words, counts = Vocab.read_counts(read_vocab)
             keep = counts >= cfg.min_count
@@ -115,14 +116,12 @@ class Word2Vec:
             vocab, _ = Vocab.from_counts(words, counts[keep], 1)
             if len(vocab) == 0:
                 raise InputError(f"{read_vocab}: no word has count >= min_count={cfg.min_count}")
-            result = scan(source, fixed_index=dict(vocab.index), progress=on_scan)
-            _check_tokens(result, source)
+            corpus = self._scan_fixed(source, vocab.index, progress)
             self._set_vocab(vocab)
-            self._corpus = _Corpus(source, result, np.arange(len(vocab), dtype=np.int32),
-                                   result.n_stream or result.n_tokens + result.n_sentences)
-            self.corpus_words = int(result.n_tokens)
+            self._set_corpus(corpus)
+            self.corpus_words = int(corpus.scan.n_tokens)
             return self
-        result = scan(source, max_vocab_size=cfg.max_vocab_size, progress=on_scan)
+        result = scan(source, max_vocab_size=cfg.max_vocab_size, progress=_hook(progress, "scan"))
         _check_tokens(result, source)
         words = [str(w) for w in result.words]
         vocab, remap = Vocab.from_counts(words, result.counts, cfg.min_count)
@@ -139,7 +138,7 @@ class Word2Vec:
             self._set_vocab(vocab)
         if result.ids_path is None:  # pruned: epochs re-read the source, mapping words to rows directly
             remap = np.arange(len(self.vocab), dtype=np.int32)
-        self._corpus = _Corpus(source, result, remap, result.n_stream or result.n_tokens + result.n_sentences)
+        self._set_corpus(_Corpus(source, result, remap))
         self.corpus_words = int(result.n_tokens)
         return self
 
@@ -230,14 +229,20 @@ class Word2Vec:
                          checkpoint, checkpoint_every)
 
     def _use_corpus(self, corpus, progress=None) -> None:
-        source = as_source(corpus)
-        on_scan = progress.scan if progress is not None and hasattr(progress, "scan") else None
-        result = scan(source, fixed_index=dict(self.vocab.index), progress=on_scan)
+        """Train on ``corpus`` with the vocabulary as it is."""
+        self._set_corpus(self._scan_fixed(as_source(corpus), self.vocab.index, progress))
+
+    @staticmethod
+    def _scan_fixed(source, index: dict, progress) -> _Corpus:
+        """Read ``source`` into an id stream of rows of a fixed vocabulary (others are dropped)."""
+        result = scan(source, fixed_index=dict(index), progress=_hook(progress, "scan"))
         _check_tokens(result, source)
+        return _Corpus(source, result)
+
+    def _set_corpus(self, corpus: _Corpus) -> None:
         if self._corpus is not None:
-            self._corpus.close()
-        self._corpus = _Corpus(source, result, np.arange(len(self.vocab), dtype=np.int32),
-                               result.n_stream or result.n_tokens + result.n_sentences)
+            self._corpus.close()  # its id file goes now, not when garbage-collected
+        self._corpus = corpus
 
     @property
     def interrupted(self) -> bool:
@@ -266,6 +271,7 @@ class Word2Vec:
         done: list[EpochStats] = []
         base = self.epochs_done - first  # epochs finished before this schedule's epoch 0
         self.schedule = {"total": total, "epoch": first, "job": start_job}
+        on_progress_epoch = _hook(progress, "epoch")
 
         def epoch_done(st: EpochStats) -> None:
             st.epoch += base
@@ -274,14 +280,14 @@ class Word2Vec:
             self.epochs_done = st.epoch
             if on_epoch is not None:
                 on_epoch(st)
-            if progress is not None and hasattr(progress, "epoch"):
-                progress.epoch(st)
+            if on_progress_epoch is not None:
+                on_progress_epoch(st)
 
         def at_checkpoint(position: tuple[int, int]) -> None:
             self.schedule = {"total": total, "epoch": position[0], "job": position[1]}
             checkpoint(self)
 
-        on_prog = progress.train if progress is not None and hasattr(progress, "train") else None
+        on_prog = _hook(progress, "train")
         try:
             trainer.run(self._corpus.pieces(vocab.index), self._corpus.stream_len, first, last, total,
                         start_job=start_job, on_progress=on_prog, on_epoch=epoch_done,
@@ -487,6 +493,11 @@ def _check_schedule(sch, where) -> dict | None:
     if not ok:
         raise InputError(f"{where}: malformed training state 'schedule': {sch!r}")
     return dict(sch)
+
+
+def _hook(progress, name: str):
+    """The progress object's ``name`` method, or None (progress objects implement any subset)."""
+    return getattr(progress, name, None) if progress is not None else None
 
 
 def _check_tokens(result: Scan, source) -> None:
