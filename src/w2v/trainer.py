@@ -78,7 +78,6 @@ class Trainer:
         self.t = tables
         self.cfg = config
         self.stop = threading.Event()
-        self._cut_short: set[int] = set()
         self.resume_at: tuple[int, int] | None = None
 
     def run(
@@ -167,7 +166,7 @@ class Trainer:
             nonlocal last_report, reported
             now = time.perf_counter()
             with lock:
-                while (reported < last_epoch and reported in sent_jobs and reported not in self._cut_short
+                while (reported < last_epoch and reported in sent_jobs
                        and done_jobs[reported] == sent_jobs[reported]
                        and not any(e == reported for e, _ in skipped)):
                     s = sums[reported].copy()
@@ -238,11 +237,9 @@ class Trainer:
                     offset += len(arr)
                     if self.stop.is_set() or errors:
                         break
-                if self.stop.is_set() or errors:
-                    self._cut_short.add(epoch)
-                    if not skipped:
-                        skipped.append((epoch, job))
                 with lock:
+                    if self.stop.is_set() or errors:  # jobs from here on were never queued
+                        skipped.append((epoch, job))
                     sent_jobs[epoch] = max(0, job - first)
                     mark_finished(epoch)
                 if self.stop.is_set() or errors:
