@@ -36,6 +36,7 @@ class Config:
     workers: int | None = None
     seed: int = 1
     batch_words: int = 32_768
+    shrink_windows: int = 1
     extra: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +87,7 @@ class Config:
         if self.max_vocab_size is not None:
             need(is_int(self.max_vocab_size) and self.max_vocab_size >= 1,
                  f"max_vocab_size must be a positive integer or None, got {self.max_vocab_size!r}")
-        for name in ("sg", "hs", "cbow_mean", "softmax"):
+        for name in ("sg", "hs", "cbow_mean", "softmax", "shrink_windows"):
             v = getattr(self, name)
             need(v in (0, 1, True, False), f"{name} must be 0 or 1, got {v!r}")
             setattr(self, name, int(v))
