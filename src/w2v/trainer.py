@@ -38,6 +38,7 @@ class EpochStats:
     seconds: float
     words_per_sec: float
     alpha: float         # learning rate at the end of the epoch
+    predictions: int = 0  # predictions made (loss * predictions is the epoch's summed loss)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -174,7 +175,8 @@ class Trainer:
                     reported += 1
                     secs = end_time.get(e, now) - end_time.get(e - 1, run_start)
                     st = EpochStats(e + 1, float(s[0] / max(s[1], 1.0)), int(s[2]), int(s[3]), secs,
-                                    float(s[2] / max(secs, 1e-9)), alpha_at((e + 1) / total_epochs, a0, a1))
+                                    float(s[2] / max(secs, 1e-9)), alpha_at((e + 1) / total_epochs, a0, a1),
+                                    int(s[1]))
                     finished.append(st)
                     if on_epoch is not None:
                         on_epoch(st)
