@@ -492,18 +492,21 @@ class Word2Vec:
             self._wv = KeyedVectors(list(self.vocab.words), self.weights.syn0, counts=self.vocab.counts)
         return self._wv
 
-    def predict_output_word(self, context_words, topn: int = 10) -> list[tuple[str, float]] | None:
-        """Most probable centre words given context words (see :mod:`w2v.predict`); None, as in
-        gensim, when no context word is in the vocabulary."""
+    def predict_output_word(self, context_words, topn: int = 10, loss: str | None = None
+                            ) -> list[tuple[str, float]] | None:
+        """Most probable centre words given context words (see :mod:`w2v.predict`), under
+        ``loss`` ("hs", "softmax", "ns"; default the model's); None, as in gensim, when no
+        context word is in the vocabulary."""
         from .predict import predict_output_word
 
-        return predict_output_word(self, context_words, topn)
+        return predict_output_word(self, context_words, topn, loss)
 
-    def log_prob(self, word: str, context_words) -> float:
-        """log p(word | context) under the model's loss; a real probability for hs and softmax."""
+    def log_prob(self, word: str, context_words, loss: str | None = None) -> float:
+        """log p(word | context) under ``loss`` (default the model's); a real probability for hs
+        and softmax."""
         from .predict import log_prob
 
-        return log_prob(self, word, context_words)
+        return log_prob(self, word, context_words, loss)
 
     @property
     def loss(self) -> float:

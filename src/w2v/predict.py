@@ -85,13 +85,15 @@ def log_probs(model, context_words, loss: str | None = None) -> np.ndarray:
     return s - np.logaddexp.reduce(s)
 
 
-def predict_output_word(model, context_words, topn: int = 10) -> list[tuple[str, float]] | None:
+def predict_output_word(model, context_words, topn: int = 10, loss: str | None = None
+                        ) -> list[tuple[str, float]] | None:
     """The ``topn`` most probable centre words for the context, with their probabilities; None
     (and a logged warning, as gensim) if no context word is in the vocabulary."""
+    loss = _loss_of(model, loss)
     if not _rows(model, context_words):
         _log.warning("all the context words are outside the vocabulary: %r", context_words)
         return None
-    lp = log_probs(model, context_words)
+    lp = log_probs(model, context_words, loss)
     top = np.argsort(-lp)[:topn]
     return [(model.vocab.words[i], float(np.exp(lp[i]))) for i in top]
 
