@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 
 from ..errors import ConfigError, InputError
-from .common import UNICODE_ERRORS, check_finite, check_unicode_errors, compression, suffixes, utf8_lines
+from .common import UNICODE_ERRORS, check_finite, check_unicode_errors, compression, count_lines, suffixes, utf8_lines
 from .native import (FORMAT_VERSION, is_archive, npy_shape, read_config, read_native_vectors, read_vocab, reading,
                      save_native, writing, write_native_vectors)
 from .text import projector_paths, save_projector
@@ -96,7 +96,7 @@ def detect_format(path: str | os.PathLike) -> str:
 
 def read_header(path: str | os.PathLike) -> dict:
     """Format, size and dimension without reading the vectors (used by ``w2v info``). A GloVe
-    file has no count in a header: its ``count`` is None."""
+    file has no header: its rows are counted (one pass over its lines, no parsing)."""
     p = Path(path)
     if p.is_dir() or is_archive(p):
         with reading(p) as (folder, _):
@@ -107,4 +107,6 @@ def read_header(path: str | os.PathLike) -> dict:
                 "kind": cfg.get("kind"), "words": words[:10]}
     count, dim, binary, _start, _data = sniff(p)
     fmt = GLOVE if count is None else BINARY if binary else TEXT
+    if count is None:
+        count = count_lines(p)
     return {"format": fmt, "compression": compression(p), "count": count, "dim": dim, "kind": "vectors"}

@@ -130,6 +130,22 @@ def compression(path: str | os.PathLike) -> str | None:
     return compression_of(head)
 
 
+def count_lines(path: str | os.PathLike) -> int:
+    """Lines in a (possibly compressed) file, the last one counted even without its newline."""
+    s = Stream(path)
+    n, last = 0, b"\n"
+    try:
+        while True:
+            block = s.read()
+            if not block:
+                break
+            n += block.count(b"\n")
+            last = block[-1:]
+    finally:
+        s.close()
+    return n + (last != b"\n")
+
+
 def plain_size(name: str) -> int | None:
     if compression(name) is not None:
         return None
