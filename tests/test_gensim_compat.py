@@ -207,7 +207,7 @@ def test_word2vec_attributes_and_vocabulary_options_as_gensim():
     def rule(word, count, min_count):
         return w2v.RULE_DISCARD if word == "human" else w2v.RULE_KEEP if word == "x1" else w2v.RULE_DEFAULT
 
-    cases = [dict(min_count=0), dict(min_count=2, trim_rule=rule), dict(min_count=1, max_final_vocab=6),
+    cases = [dict(min_count=0, shrink_windows=False), dict(min_count=2, trim_rule=rule), dict(min_count=1, max_final_vocab=6),
              dict(min_count=1, sorted_vocab=0), dict(min_count=2, null_word=1, sorted_vocab=0)]
     for kw in cases:
         common = dict(vector_size=8, window=3, sg=1, hs=1, negative=3, ns_exponent=0.5, cbow_mean=0, sample=0.01,
@@ -215,7 +215,7 @@ def test_word2vec_attributes_and_vocabulary_options_as_gensim():
         g, w = GW2V(texts, **common), Word2Vec(texts, **common)
         for attr in ("corpus_count", "corpus_total_words", "epochs", "vector_size", "window", "sg", "hs",
                      "negative", "ns_exponent", "cbow_mean", "min_count", "sample", "alpha", "min_alpha",
-                     "workers", "seed", "max_final_vocab", "sorted_vocab", "null_word"):
+                     "workers", "seed", "max_final_vocab", "sorted_vocab", "null_word", "shrink_windows"):
             assert getattr(g, attr) == pytest.approx(getattr(w, attr)), (kw, attr)
         if kw.get("sorted_vocab", 1):  # gensim breaks ties in reverse order of appearance, w2v in order
             assert sorted(g.wv.index_to_key) == sorted(w.wv.index_to_key), kw
@@ -327,8 +327,8 @@ def test_every_gensim_constructor_parameter_is_accepted_or_refused_by_name():
     for bad, hint in (("size", "vector_size"), ("iter", "epochs"), ("vector_sise", "vector_size")):
         with pytest.raises(ConfigError, match=hint):
             Word2Vec(**{bad: 10})
-    with pytest.raises(ConfigError, match="shrink_windows"):
-        Word2Vec(shrink_windows=False)
+    fixed = Word2Vec(common_texts, min_count=1, epochs=1, shrink_windows=False)
+    assert fixed.shrink_windows == 0 and fixed.config.shrink_windows == 0
 
 
 @pytest.mark.parametrize("method", ["build_vocab", "train"])

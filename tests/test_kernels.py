@@ -2,11 +2,11 @@
 
 import numpy as np
 import pytest
+from conftest import run_kernel, sigmoid
 from scipy import stats
 
 from w2v.kernels.common import draw_many
 from w2v.kernels.logistic import logistic_batch
-from w2v.kernels.train import train_job
 from w2v.vocab import Vocab, alias_table
 
 
@@ -72,22 +72,18 @@ def test_logistic_with_hs_code_bits(labels):
     np.testing.assert_allclose(grad, -0.05 * gV, rtol=2e-2, atol=2e-4)
 
 
-def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def _reference_run(sentence, syn0, out, negative_word, sg, alpha):
-    """Plain numpy word2vec on one sentence, window 1 (never shrunk), one fixed noise word."""
+def _reference_run(sentence, syn0, out, negative_word, sg, alpha, window=1):
+    """Plain numpy word2vec on one sentence, a full window (never shrunk), one fixed noise word."""
     syn0 = syn0.astype(np.float64).copy()
     out = out.astype(np.float64).copy()
     for i, w in enumerate(sentence):
-        ctx = [sentence[j] for j in (i - 1, i + 1) if 0 <= j < len(sentence)]
+        ctx = [sentence[j] for j in range(i - window, i + window + 1) if j != i and 0 <= j < len(sentence)]
         targets = [(w, 1)] + ([(negative_word, 0)] if negative_word != w else [])
         if sg:
             V = syn0[ctx]
             G = np.zeros_like(V)
             for t, lab in targets:
-                g = alpha * (lab - _sig(V @ out[t]))
+                g = alpha * (lab - sigmoid(V @ out[t]))
                 G += g[:, None] * out[t]
                 out[t] += g @ V
             for c, gc in zip(ctx, G):
@@ -96,7 +92,7 @@ def _reference_run(sentence, syn0, out, negative_word, sg, alpha):
             h = syn0[ctx].mean(axis=0)
             gh = np.zeros_like(h)
             for t, lab in targets:
-                g = alpha * (lab - _sig(h @ out[t]))
+                g = alpha * (lab - sigmoid(h @ out[t]))
                 gh += g * out[t]
                 out[t] += g * h
             for c in ctx:
@@ -104,8 +100,10 @@ def _reference_run(sentence, syn0, out, negative_word, sg, alpha):
     return syn0, out
 
 
-@pytest.mark.parametrize("sg", [1, 0])
-def test_skeleton_matches_reference(sg):
+@pytest.mark.parametrize("sg, window, shrink", [(1, 1, 1), (0, 1, 1), (1, 2, 0), (0, 3, 0)])
+def test_skeleton_matches_reference(sg, window, shrink):
+    """Window 1 is never shrunk; larger windows are compared with shrinking off (gensim's
+    shrink_windows=False)."""
     rng = np.random.default_rng(2)
     V, d = 4, 6
     syn0 = rng.normal(0, 0.3, (V, d)).astype(np.float32)
@@ -114,17 +112,14 @@ def test_skeleton_matches_reference(sg):
     stream = np.array(sentence + [-1], dtype=np.int32)
     noise = 3
     prob, alias = alias_table(np.eye(V)[noise] + 1e-12)
-    exp_syn0, exp_out = _reference_run(sentence, syn0, out, noise, sg, 0.1)
-    stats_ = np.zeros(4)
-    empty_f = np.zeros((1, 1), np.float32)
-    empty_i = np.zeros((1, 1), np.int32)
-    train_job(stream, 0, len(stream), np.arange(V, dtype=np.int32), np.ones(V, np.float32), syn0, out,
-              empty_f, empty_f, prob, alias, empty_i, empty_i.astype(np.uint8), np.zeros(1, np.int32),
-              sg, 1, 1, 1, 0, 0, 0.1, 0.1, np.uint64(7), stats_)
+    exp_syn0, exp_out = _reference_run(sentence, syn0, out, noise, sg, 0.1, window)
+    stats_ = run_kernel(stream, syn0, out_ns=out, noise=(prob, alias), sg=sg, window=window, negative=1, alpha=0.1,
+                        shrink_windows=shrink)
     np.testing.assert_allclose(syn0, exp_syn0, rtol=1e-2, atol=1e-3)
     np.testing.assert_allclose(out, exp_out, rtol=1e-2, atol=1e-3)
-    assert stats_[2] == 4 and stats_[3] == 4  # words read, words trained
-    assert stats_[1] == (6 if sg else 4)      # predictions: context rows (sg) or centre words (cbow)
+    n_ctx = sum(min(len(sentence) - 1, i + window) - max(0, i - window) for i in range(len(sentence)))
+    assert stats_[2] == 4 and stats_[3] == 4     # words read, words trained
+    assert stats_[1] == (n_ctx if sg else 4)     # predictions: context rows (sg) or centre words (cbow)
 
 
 def test_alias_sampler_matches_counts_to_the_075():
@@ -150,14 +145,10 @@ def test_subsampling_in_kernel_follows_keep_probabilities():
         rng = np.random.default_rng(3)
         tokens = rng.permutation(np.repeat(np.arange(3), counts)).astype(np.int32)
         stream = np.concatenate([tokens.reshape(-1, 100), -np.ones((len(tokens) // 100, 1), np.int32)], 1).ravel()
-        stats_ = np.zeros(4)
         syn0 = np.zeros((3, 4), np.float32)
         out = np.zeros((3, 4), np.float32)
-        prob, alias = vocab.noise_alias(0.75)
-        e = np.zeros((1, 1), np.float32)
-        train_job(stream, 0, len(stream), np.arange(3, dtype=np.int32), keep, syn0, out, e, e, prob, alias,
-                  np.zeros((1, 1), np.int32), np.zeros((1, 1), np.uint8), np.zeros(1, np.int32),
-                  1, 1, 2, 1, 0, 0, 0.0, 0.0, np.uint64(11), stats_)
+        stats_ = run_kernel(stream, syn0, out_ns=out, noise=vocab.noise_alias(0.75), keep=keep, sg=1, window=2,
+                            negative=1, alpha=0.0, seed=11)
         expected = float((counts * keep).sum())
         sd = float(np.sqrt((counts * keep * (1 - keep)).sum()))
         assert stats_[2] == counts.sum()

@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import run_kernel, sigmoid
 
 from w2v.huffman import Huffman
 from w2v.kernels.softmax import softmax_step
-from w2v.kernels.train import train_job
 from w2v.model import Word2Vec
 from w2v.vocab import entropy_bits
 
@@ -92,10 +92,6 @@ def test_softmax_update_is_minus_alpha_times_gradient(nrows):
     np.testing.assert_allclose(out - before, -alpha * gU, rtol=1e-4, atol=1e-6)
 
 
-def _sig(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
 @pytest.mark.parametrize("sg", [1, 0])
 def test_hs_skeleton_matches_reference(sg):
     counts = np.array([8, 4, 2, 1])
@@ -113,7 +109,7 @@ def test_hs_skeleton_matches_reference(sg):
         G = np.zeros_like(X)
         for r in range(len(X)):  # skip-gram: context by context, as word2vec C
             for node, label in path:
-                g = alpha * (label - _sig(X[r] @ U[node]))
+                g = alpha * (label - sigmoid(X[r] @ U[node]))
                 G[r] += g * U[node]
                 U[node] += g * X[r]
         if sg:
@@ -122,11 +118,7 @@ def test_hs_skeleton_matches_reference(sg):
         else:
             for c in ctx:
                 S[c] += G[0]
-    st = np.zeros(4)
-    e = np.zeros((1, 1), np.float32)
-    train_job(np.array(sentence + [-1], np.int32), 0, 5, np.arange(V, dtype=np.int32), np.ones(V, np.float32),
-              syn0, e, out, e, np.ones(1, np.float32), np.zeros(1, np.int32), hf.points, hf.codes, hf.lengths,
-              sg, 1, 1, 0, 1, 0, alpha, alpha, np.uint64(3), st)
+    run_kernel(sentence + [-1], syn0, out_hs=out, tree=hf, sg=sg, window=1, hs=1, alpha=alpha, seed=3)
     np.testing.assert_allclose(syn0, S, rtol=1e-2, atol=1e-3)
     np.testing.assert_allclose(out, U, rtol=1e-2, atol=1e-3)
 

@@ -98,7 +98,7 @@ class Word2Vec:
     Parameters use gensim's names: ``vector_size``, ``window``, ``min_count`` (0 keeps every
     word), ``max_vocab_size``, ``max_final_vocab``, ``sample``, ``sg``, ``hs``, ``negative``,
     ``ns_exponent``, ``cbow_mean``, ``alpha``, ``min_alpha``, ``epochs``, ``workers``, ``seed``,
-    ``batch_words``, ``sorted_vocab``, ``null_word``; plus ``softmax`` (exact softmax) and
+    ``batch_words``, ``sorted_vocab``, ``null_word``, ``shrink_windows``; plus ``softmax`` (exact softmax) and
     ``sample_formula`` (``"c"``, word2vec C's and gensim's, or ``"paper"``). gensim's
     ``trim_rule`` and ``callbacks`` apply to the training this call starts; ``compute_loss``,
     ``hashfxn`` and ``comment`` are accepted (the loss is always computed; initial vectors come
@@ -109,10 +109,8 @@ class Word2Vec:
 
     def __init__(self, sentences=None, corpus_file=None, *, progress=None, compute_loss: bool = False,
                  callbacks: Iterable = (), trim_rule: Callable | None = None, hashfxn=hash, comment=None,
-                 shrink_windows: bool = True, **params):
+                 **params):
         _check_params(params)
-        if not shrink_windows:
-            raise ConfigError("shrink_windows=False (a fixed window) is not supported yet; leave it True")
         self._init_state(Config(**params))
         self.compute_loss = bool(compute_loss)
         self.hashfxn = hashfxn  # accepted for gensim's sake: initial vectors come from `seed`

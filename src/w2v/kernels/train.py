@@ -2,7 +2,7 @@
 
 For each sentence: map provisional ids to rows, drop out-of-vocabulary tokens, subsample
 frequent words (afresh every epoch), then for each position draw a shrunk window
-(``window - rand % window``, as word2vec C) and train:
+(``window - rand % window``, as word2vec C; the full window when ``shrink`` is 0) and train:
 
 - skip-gram: with negative sampling, the window's context rows form a batch that predicts the
   centre word against one shared set of noise words (HogBatch); each context row then gets its
@@ -30,13 +30,13 @@ from .logistic import logistic_batch, logistic_one
 from .ns import ns_targets
 from .softmax import softmax_step
 
-MAX_SENTENCE = 10_000
+from ..corpus import MAX_SENTENCE
 
 
 @njit(cache=True, nogil=True, fastmath=True)
 def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
               ns_prob, ns_alias, hs_points, hs_codes, hs_lengths,
-              sg, cbow_mean, window, negative, use_hs, use_softmax,
+              sg, cbow_mean, window, negative, use_hs, use_softmax, shrink,
               alpha_start, alpha_end, seed, stats):
     d = syn0.shape[1]
     state = np.empty(1, dtype=np.uint64)
@@ -108,7 +108,7 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                 if i + 1 + window < n:
                     prefetch_row(syn0, sent[i + 1 + window])
 
-            b = np.int64(next_u64(state) % np.uint64(window))
+            b = np.int64(next_u64(state) % np.uint64(window)) if shrink else 0
             lo = max(0, i - window + b)
             hi = min(n, i + window - b + 1)
             nrows = 0
