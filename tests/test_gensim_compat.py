@@ -176,6 +176,28 @@ def test_word_pair_results_unpack_as_gensim():
         assert result.spearman == pytest.approx(gs.statistic, abs=1e-6) and result[2] == oov
 
 
+def test_word_pairs_with_no_known_pair_do_not_unpack(tmp_path):
+    (tmp_path / "p.tsv").write_text("zebra\tlion\t5.0\n")
+    result = KeyedVectors(["a", "b"], np.eye(2, dtype=np.float32)).evaluate_word_pairs(tmp_path / "p.tsv")
+    assert result.pairs == 0 and result.oov == 100.0
+    with pytest.raises(w2v.InputError, match="no correlation"):
+        _pearson, _spearman, _oov = result
+
+
+def test_gensim_model_extras():
+    texts = [s * 3 for s in common_texts] * 5
+    m = Word2Vec(vector_size=8, min_count=2, hs=1, negative=3, workers=1, epochs=1)
+    freq = {w: sum(s.count(w) for s in texts) for s in texts for w in s}
+    freq["rare"] = 1
+    m.build_vocab_from_freq(freq, corpus_count=len(texts))
+    assert sorted(m.wv.index_to_key) == sorted(WORDS) and m.corpus_count == len(texts)
+    m.train(texts, total_examples=len(texts), epochs=1)
+    assert m.syn1neg.shape == (12, 8) and m.syn1.shape == (11, 8) and m.layer1_size == 8
+    with pytest.raises(AttributeError, match="syn1neg"):
+        Word2Vec(texts, hs=1, negative=0, min_count=1).syn1neg
+    m.init_sims()
+
+
 def test_word2vec_files_round_trip_both_ways(tmp_path, pair):
     theirs, ours = pair
     for binary, header in ((True, True), (False, True), (False, False)):

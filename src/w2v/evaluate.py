@@ -164,6 +164,9 @@ class PairsResult:
         (``statistic``, ``pvalue``; also indexable), and the percentage of pairs skipped."""
         from scipy import stats
 
+        if len(self.gold_scores) < 2:
+            raise InputError(f"{self.path}: {len(self.gold_scores)} pair(s) with both words known: "
+                             "no correlation to compute (gensim raises here too)")
         return iter((stats.pearsonr(self.gold_scores, self.model_scores),
                      stats.spearmanr(self.gold_scores, self.model_scores), self.oov))
 

@@ -26,13 +26,13 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import weights as weights_
 from .callbacks import Callbacks
 from .config import Config
 from .corpus import as_source
-from . import RULE_DISCARD, RULE_KEEP
 from .errors import ConfigError, InputError
 from .huffman import Huffman
-from .modelfile import UNUSED, load_model, save_model
+from .modelfile import load_model, save_model
 from .stream import Scan, iter_stream_blocks, job_bounds, open_ids, scan
 from .trainer import EpochStats, Tables, Trainer, Weights
 from .vocab import Vocab
@@ -162,6 +162,28 @@ class Word2Vec:
         """Tokens in the corpus last counted (gensim's name for :attr:`corpus_words`)."""
         return self.corpus_words
 
+    @property
+    def syn1neg(self) -> np.ndarray:
+        """Negative sampling's output vectors (gensim's name), one row a word."""
+        if not self.config.negative or self.weights is None:
+            raise AttributeError("syn1neg: the model has no negative-sampling weights (negative=0 or no vocabulary)")
+        return self.weights.out_ns
+
+    @property
+    def syn1(self) -> np.ndarray:
+        """Hierarchical softmax's inner-node vectors (gensim's name)."""
+        if not self.config.hs or self.weights is None:
+            raise AttributeError("syn1: the model has no hierarchical-softmax weights (hs=0 or no vocabulary)")
+        return self.weights.out_hs
+
+    @property
+    def layer1_size(self) -> int:
+        return self.config.vector_size
+
+    def init_sims(self, replace: bool = False) -> None:
+        """Deprecated in gensim: ``model.wv.fill_norms()``."""
+        self.wv.init_sims(replace)
+
     def get_latest_training_loss(self) -> float:
         """The loss summed over every prediction of the latest ``train`` call so far (gensim's
         meaning; w2v sums in float64 and always computes it). Per prediction: :attr:`loss`."""
@@ -212,78 +234,42 @@ class Word2Vec:
         self._set_corpus(_Corpus(source, result, remap, given))
         return self
 
+    def build_vocab_from_freq(self, word_freq: dict, keep_raw_vocab: bool = False, corpus_count: int | None = None,
+                              trim_rule: Callable | None = None, update: bool = False) -> "Word2Vec":
+        """The vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's); the
+        corpus comes later, with ``train(corpus)``."""
+        words = [str(w) for w in word_freq]
+        counts = np.fromiter((int(c) for c in word_freq.values()), dtype=np.int64, count=len(words))
+        if update:
+            if self.vocab is None:
+                raise ConfigError("build_vocab_from_freq(update=True) needs a model with a vocabulary")
+            self._grow_vocab(self._select(words, counts, trim_rule, null_word=False))
+        else:
+            vocab = self._select(words, counts, trim_rule)
+            if len(vocab) == 0:
+                raise ConfigError(f"no word has count >= min_count={self.config.min_count}")
+            self._set_vocab(vocab)
+            if self._corpus is not None:
+                self._corpus.close()
+                self._corpus = None
+        self.corpus_count = int(corpus_count or 0)
+        self.corpus_words = int(counts.sum())
+        return self
+
     def _select(self, words: list[str], counts: np.ndarray, trim_rule: Callable | None,
                 null_word: bool | None = None) -> Vocab:
-        """The words kept: count >= min_count (raised, if need be, so that at most
-        ``max_final_vocab`` remain), then ``trim_rule``; sorted by count unless ``sorted_vocab=0``;
-        with ``null_word``, "\\0" (count 1) last."""
-        cfg = self.config
-        counts = np.asarray(counts, dtype=np.int64)
-        min_count = cfg.min_count
-        if cfg.max_final_vocab is not None and cfg.max_final_vocab < len(counts):
-            min_count = max(min_count, int(np.sort(counts)[::-1][cfg.max_final_vocab]) + 1)
-        keep = counts >= min_count
-        if trim_rule is not None:
-            for i, (w, c) in enumerate(zip(words, counts.tolist())):
-                rule = trim_rule(w, c, min_count)
-                if rule == RULE_KEEP or rule == RULE_DISCARD:
-                    keep[i] = rule == RULE_KEEP
-        order = np.flatnonzero(keep)
-        if cfg.sorted_vocab:
-            order = order[np.argsort(-counts[order], kind="stable")]
-        kept_words, kept_counts = [words[i] for i in order.tolist()], counts[order]
-        if (cfg.null_word if null_word is None else null_word) and "\0" not in kept_words:
-            kept_words, kept_counts = kept_words + ["\0"], np.append(kept_counts, 1)
-        return Vocab(kept_words, kept_counts)
+        return weights_.select(self.config, words, counts, trim_rule, null_word)
 
     def _set_vocab(self, vocab: Vocab) -> None:
-        cfg = self.config
         self.vocab = vocab
-        V, d = len(vocab), cfg.vector_size
-        rng = np.random.default_rng(cfg.seed)
-        syn0 = _initial_rows(rng, V, d)
-        self.huffman = self._tree(vocab.counts) if cfg.hs else Huffman.empty()
-        self.weights = Weights(
-            syn0=syn0,
-            out_ns=np.zeros((V, d), np.float32) if cfg.negative else UNUSED,
-            out_hs=np.zeros((max(V - 1, 1), d), np.float32) if cfg.hs else UNUSED,
-            out_sm=np.zeros((V, d), np.float32) if cfg.softmax else UNUSED,
-        )
+        self.weights, self.huffman = weights_.initial(self.config, vocab)
         self.epochs_done = 0
         self.history = []
         self.schedule = None
         self._wv = None
 
-    def _tree(self, counts: np.ndarray) -> Huffman:
-        return Huffman.build(counts) if self.config.sorted_vocab else Huffman.build_unsorted(counts)
-
     def _grow_vocab(self, new: Vocab) -> None:
-        cfg = self.config
-        old = self.vocab
-        counts = dict(zip(old.words, old.counts.tolist()))
-        added = []
-        for w, c in zip(new.words, new.counts.tolist()):
-            if w in counts:
-                counts[w] += c
-            else:
-                counts[w] = c
-                added.append(w)
-        words = old.words + added
-        vocab = Vocab(words, np.asarray([counts[w] for w in words], dtype=np.int64))
-        d = cfg.vector_size
-        rng = np.random.default_rng([cfg.seed, len(old)])
-        fresh = _initial_rows(rng, len(added), d)
-        w = self.weights
-        self.weights = Weights(
-            syn0=np.vstack([w.syn0, fresh.astype(np.float32)]),
-            out_ns=np.vstack([w.out_ns, np.zeros((len(added), d), np.float32)]) if cfg.negative else UNUSED,
-            out_hs=w.out_hs,
-            out_sm=np.vstack([w.out_sm, np.zeros((len(added), d), np.float32)]) if cfg.softmax else UNUSED,
-        )
-        self.vocab = vocab
-        if cfg.hs:  # a new tree over the grown vocabulary: the inner nodes are learned afresh
-            self.huffman = Huffman.build_unsorted(vocab.counts)
-            self.weights.out_hs = np.zeros((len(vocab) - 1, d), np.float32)
+        self.vocab, self.weights, self.huffman = weights_.grow(self.config, self.vocab, self.weights, self.huffman, new)
         self._wv = None
 
     # -- corpus ----------------------------------------------------------------------------
@@ -582,12 +568,6 @@ def _one_corpus(corpus_iterable, corpus_file, corpus=None):
     if len(given) > 1:
         raise ConfigError("give one corpus: corpus_iterable (sentences), corpus_file or corpus")
     return given[0] if given else None
-
-
-def _initial_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
-    """Input vectors start uniform in (-1, 1) / d, as gensim's (word2vec C uses half that range;
-    the wider start measured better for CBOW on devmix: +0.8 analogy points over four seeds)."""
-    return ((rng.random((n, d), dtype=np.float32) * np.float32(2.0) - np.float32(1.0)) / np.float32(d))
 
 
 def _hook(progress, name: str):

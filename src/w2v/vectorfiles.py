@@ -60,21 +60,20 @@ class VectorFiles:
             kv.vectors = kv.vectors.astype(datatype)
         return kv
 
-    def save(self, path: str | os.PathLike, binary: bool | None = None, format: str | None = None) -> str:
+    def save(self, path: str | os.PathLike, binary: bool | None = None, format: str | None = None) -> None:
         """Write, atomically, in the format the path names (see
         :func:`w2v.formats.format_for_path`): ``.bin`` word2vec binary; ``.txt``, ``.vec``,
         ``.w2v`` word2vec text (each may end in ``.gz``/``.bz2``/``.xz``); ``.tsv`` the Embedding
         Projector pair; anything else a native folder (an archive if ``path`` is an existing
         file). ``binary`` True/False forces a word2vec format; ``format`` names any of
-        ``"native"``, ``"text"``, ``"binary"``, ``"glove"``, ``"projector"``. Returns the format
-        written."""
+        ``"native"``, ``"text"``, ``"binary"``, ``"glove"``, ``"projector"``."""
         from . import formats
 
         if binary is not None:
             if format is not None:
                 raise ConfigError("give binary= or format=, not both")
             format = formats.BINARY if binary else formats.TEXT
-        return formats.save_vectors(path, self.index_to_key, self.vectors, self.counts, format=format)
+        formats.save_vectors(path, self.index_to_key, self.vectors, self.counts, format=format)
 
     def save_word2vec_format(self, fname: str | os.PathLike, fvocab: str | os.PathLike | None = None,
                              binary: bool = False, total_vec: int | None = None, write_header: bool = True,

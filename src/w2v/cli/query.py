@@ -250,10 +250,10 @@ def convert(
     limit: Optional[int] = _LIMIT,
     unicode_errors: str = _UNICODE,
 ) -> None:
-    """Convert between word2vec binary and text, fastText .vec, GloVe text, the w2v folder, and
-    the TensorBoard Embedding Projector's vectors.tsv + metadata.tsv (written only).
+    """Convert between word2vec binary and text, fastText .vec, GloVe text and the w2v folder.
 
-    The input's format is told by its content; the output's by OUT's name, or --to."""
+    The input's format is told by its content; the output's by OUT's name, or --to. The
+    TensorBoard Embedding Projector's pair (vectors.tsv and metadata.tsv) can be written too."""
     import os
 
     from .. import formats
@@ -267,7 +267,8 @@ def convert(
     if os.path.abspath(source) == os.path.abspath(dest):
         raise ConfigError("IN and OUT are the same path")
     fmt = to if to is not None else None if binary is None else formats.BINARY if binary else formats.TEXT
-    fmt = kv.save(dest, format=fmt)
+    fmt = fmt or formats.format_for_path(dest)
+    kv.save(dest, format=fmt)
     where = dest
     if fmt == formats.PROJECTOR:
         where = " and ".join(str(p) for p in formats.projector_paths(dest))
@@ -280,8 +281,9 @@ def info(
     words: int = typer.Option(10, "-n", "--words", min=0, help="How many words to show."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Format, vocabulary size, dimension and the first words of a vectors file (reads the header only;
-    a GloVe file has none: its lines are counted)."""
+    """Format, vocabulary size, dimension and the first words of a vectors file (reads the header only).
+
+    A GloVe file has no header: its lines are counted."""
     from .. import formats
 
     head = formats.read_header(path)
