@@ -156,6 +156,20 @@ def _analogies() -> str:
     return fh.name
 
 
+def test_intersect_word2vec_format_as_gensim(tmp_path, pair):
+    theirs, ours = pair
+    other = KeyedVectors(["w1", "graph", "new"], np.full((3, 12), 0.5, dtype=np.float32))
+    other.save(tmp_path / "o.txt")
+    g, w = GKV(12), KeyedVectors(12)
+    for kv in (g, w):
+        kv.add_vectors(ours.index_to_key[:70], ours.vectors[:70])
+    g.vectors_lockf = np.ones(len(g), dtype=np.float32)  # gensim's KeyedVectors needs it here
+    g.intersect_word2vec_format(str(tmp_path / "o.txt"))
+    assert w.intersect_word2vec_format(tmp_path / "o.txt") == 2 and "new" not in w
+    np.testing.assert_array_equal(g.vectors, w.vectors)
+    same(g.most_similar("w1", topn=3), w.most_similar("w1", topn=3))
+
+
 def test_word_pair_results_unpack_as_gensim():
     g = GW2V(common_texts, vector_size=16, min_count=1, seed=3, workers=1).wv
     ours = KeyedVectors(g.index_to_key, g.vectors)

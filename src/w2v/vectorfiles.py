@@ -60,6 +60,25 @@ class VectorFiles:
             kv.vectors = kv.vectors.astype(datatype)
         return kv
 
+    def intersect_word2vec_format(self, fname: str | os.PathLike, lockf: float = 0.0, binary: bool | None = None,
+                                  encoding: str = "utf8", unicode_errors: str = "strict") -> int:
+        """gensim's merge: the words of this vocabulary found in the file take the file's vectors
+        (no word is added). Returns how many were replaced. ``lockf`` is accepted and has no
+        effect: w2v does not freeze vectors during training."""
+        from . import formats
+
+        _check_encoding(encoding)
+        words, vectors = formats.load_word2vec(fname, unicode_errors=unicode_errors, binary=binary)
+        if vectors.shape[1] != self.vector_size:
+            raise ConfigError(f"{fname}: vectors of dimension {vectors.shape[1]}, these have {self.vector_size}")
+        pairs = [(self.key_to_index[w], i) for i, w in enumerate(words) if w in self.key_to_index]
+        if pairs:
+            self._writable()
+            ours, theirs = (list(x) for x in zip(*pairs))
+            self.vectors[ours] = vectors[theirs]
+            self.fill_norms(force=True)
+        return len(pairs)
+
     def save(self, path: str | os.PathLike, binary: bool | None = None, format: str | None = None) -> None:
         """Write, atomically, in the format the path names (see
         :func:`w2v.formats.format_for_path`): ``.bin`` word2vec binary; ``.txt``, ``.vec``,

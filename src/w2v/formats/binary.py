@@ -79,18 +79,7 @@ def read_binary_rows(s: Stream, buf: bytes, pos: int, count: int, n: int, dim: i
         pos = 0
     _check_binary_words(name, words, starts, dim)
     if check_rest:
-        rest = buf[pos:]
-        base += pos
-        while True:
-            stripped = rest.lstrip(b"\n")
-            if stripped:
-                raise InputError(f"{name}: byte {base + len(rest) - len(stripped)}: data after the "
-                                 f"{count} vectors the header announces (wrong count in the header?)")
-            more = s.read()
-            if not more:
-                break
-            base += len(rest)
-            rest = more
+        _check_nothing_after(s, buf[pos:], base + pos, count)
     where = lambda k: f"row {k + 1} (byte {starts[k] - len(words[k]) - 1})"  # noqa: E731
     if len(pieces) == 1:
         vectors = np.frombuffer(pieces[0], dtype=F32).reshape(-1, dim)
@@ -99,6 +88,20 @@ def read_binary_rows(s: Stream, buf: bytes, pos: int, count: int, n: int, dim: i
     else:
         vectors = np.zeros((0, dim), dtype=np.float32)
     return words, vectors, where
+
+
+def _check_nothing_after(s: Stream, rest: bytes, base: int, count: int) -> None:
+    """Only newlines may follow the last row (``rest``, at file offset ``base``, and the stream)."""
+    while True:
+        stripped = rest.lstrip(b"\n")
+        if stripped:
+            raise InputError(f"{s.name}: byte {base + len(rest) - len(stripped)}: data after the "
+                             f"{count} vectors the header announces (wrong count in the header?)")
+        more = s.read()
+        if not more:
+            return
+        base += len(rest)
+        rest = more
 
 
 def _check_binary_words(name: str, words: list[bytes], starts: list[int], dim: int) -> None:
