@@ -131,6 +131,17 @@ def test_saving_to_an_existing_file_writes_a_one_file_model(tmp_path):
         Word2Vec.load(path)
 
 
+def test_a_model_loaded_read_only_says_so_when_trained(tmp_path):
+    m = small()
+    m.train(epochs=1)
+    m.save(tmp_path / "m")
+    shared = Word2Vec.load(tmp_path / "m", mmap=True)
+    assert shared.wv.most_similar("cat", topn=1)
+    with pytest.raises(ConfigError, match="mmap=False"):
+        shared.train(TEXTS, epochs=1)
+    Word2Vec.load(tmp_path / "m").train(TEXTS, epochs=1)
+
+
 @pytest.mark.parametrize("name", ["v.txt.xz", "v.w2v", "v.bin.gz", "v.vec", "v.tsv", "model"])
 def test_model_and_vectors_save_by_the_same_rule(tmp_path, name):
     m = small()

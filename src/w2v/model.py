@@ -15,6 +15,7 @@ call that uses it, never stored in the :class:`Config`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import os
@@ -354,18 +355,14 @@ class Word2Vec:
             return self._run(self.config, int(sch["epoch"]), int(sch["total"]), int(sch["job"]), progress,
                              on_epoch, checkpoint, checkpoint_every, Callbacks(callbacks))
 
+    @contextlib.contextmanager
     def _running(self):
         """While a train()/resume() call lasts, stop() applies to it; after, it is forgotten."""
-        model = self
-
-        class _Active:
-            def __enter__(self):
-                model._active, model._stop_requested = True, False
-
-            def __exit__(self, *exc):
-                model._active, model._stop_requested = False, False
-
-        return _Active()
+        self._active, self._stop_requested = True, False
+        try:
+            yield
+        finally:
+            self._active, self._stop_requested = False, False
 
     @property
     def interrupted(self) -> bool:
@@ -375,6 +372,10 @@ class Word2Vec:
     def _run(self, cfg: Config, first: int, total: int, start_job: int, progress, on_epoch, checkpoint,
              checkpoint_every, calls: Callbacks) -> list[EpochStats]:
         vocab = self.vocab
+        if not all(a.flags.writeable for a in (self.weights.syn0, self.weights.out_ns, self.weights.out_hs,
+                                               self.weights.out_sm)):
+            raise ConfigError("the model's weights are read-only (loaded with mmap=True): load it with "
+                              "mmap=False to train it")
         if cfg.softmax and len(vocab) > 20_000:
             warnings.warn(f"the full softmax costs O(V) per prediction; with V={len(vocab)} training will be "
                           "slow (use hs=1 or negative>0 for large vocabularies)", stacklevel=3)
