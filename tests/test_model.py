@@ -131,6 +131,20 @@ def test_saving_to_an_existing_file_writes_a_one_file_model(tmp_path):
         Word2Vec.load(path)
 
 
+def test_saving_never_replaces_a_folder_that_is_not_a_model(tmp_path):
+    m = small()
+    m.train(epochs=1)
+    (tmp_path / "keep").mkdir()
+    (tmp_path / "keep" / "file.txt").write_text("precious")
+    for save in (m.save, m.wv.save):
+        with pytest.raises(w2v.W2VError, match="not a w2v model"):
+            save(tmp_path / "keep")
+    assert (tmp_path / "keep" / "file.txt").read_text() == "precious"
+    m.save(tmp_path / "m")
+    m.save(tmp_path / "m")                 # a model folder is replaced by the newer one
+    assert Word2Vec.load(tmp_path / "m").epochs_done == 1
+
+
 def test_a_model_loaded_read_only_says_so_when_trained(tmp_path):
     m = small()
     m.train(epochs=1)
