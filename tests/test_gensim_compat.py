@@ -387,6 +387,11 @@ def test_start_and_end_alpha_apply_to_one_call():
     assert m.alpha == 0.04
     with pytest.raises(AttributeError):
         m.vector_size = 3
+    for _ in range(3):  # gensim 3's manual decay still runs
+        m.train(common_texts, total_examples=m.corpus_count, epochs=1)
+        m.alpha -= 0.01
+        m.min_alpha = m.alpha
+    assert m.alpha == pytest.approx(0.01) and m.min_alpha == pytest.approx(0.01)
 
 
 def test_the_same_corpus_is_not_read_twice():

@@ -536,7 +536,10 @@ def _config_property(name: str) -> property:
         return getattr(cfg, name)
 
     def set_(self, value):
-        self.config = dataclasses.replace(self.config, **{name: value})  # validated: a bad value changes nothing
+        change = {name: value}
+        if name == "alpha" and isinstance(value, (int, float)) and self.config.min_alpha > value:
+            change["min_alpha"] = value  # gensim's manual decay (alpha -= step; min_alpha = alpha) stays valid
+        self.config = dataclasses.replace(self.config, **change)  # validated: a bad value changes nothing
 
     doc = f"``config.{name}`` (gensim's attribute)."
     return property(get, set_ if name in _SETTABLE else None, doc=doc)
