@@ -208,7 +208,7 @@ def test_gensim_model_extras():
     m.train(texts, total_examples=len(texts), epochs=1)
     assert m.syn1neg.shape == (12, 8) and m.syn1.shape == (11, 8) and m.layer1_size == 8
     with pytest.raises(AttributeError, match="syn1neg"):
-        Word2Vec(texts, hs=1, negative=0, min_count=1).syn1neg
+        _ = Word2Vec(texts, hs=1, negative=0, min_count=1).syn1neg
     m.init_sims()
 
 
