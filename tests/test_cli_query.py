@@ -157,6 +157,32 @@ def test_convert_refuses_same_path_and_bad_input(vectors, tmp_path, capsys):
     assert code == 2 and "bad header" in err and not (tmp_path / "o.bin").exists()
 
 
+def test_convert_to_glove_and_projector_and_back(vectors, tmp_path, capsys):
+    a = KeyedVectors.load(vectors)
+    code, _o, err = run(["convert", vectors, tmp_path / "glove.txt", "--to", "glove"], capsys)
+    assert code == 0 and "(glove)" in err
+    text = (tmp_path / "glove.txt").read_text(encoding="utf-8")
+    assert text.split("\n")[0].split()[0] == "man" and len(text.split("\n")[0].split()) == 21  # no header
+    code, out, _ = run(["info", tmp_path / "glove.txt", "--json"], capsys)  # read back by content
+    assert code == 0 and json.loads(out)["format"] == "glove" and json.loads(out)["count"] == len(a)
+    code, _o, err = run(["convert", tmp_path / "glove.txt", tmp_path / "again.bin"], capsys)
+    back = KeyedVectors.load(tmp_path / "again.bin")
+    assert code == 0 and back.index_to_key == a.index_to_key
+    np.testing.assert_allclose(back.vectors, a.vectors, rtol=1e-6)
+    for dest, pair in ((tmp_path / "p" / "vectors.tsv", tmp_path / "p"), (tmp_path / "q", tmp_path / "q")):
+        args = ["convert", vectors, dest] + ([] if str(dest).endswith(".tsv") else ["--to", "projector"])
+        code, _o, err = run(args, capsys)
+        assert code == 0 and "metadata.tsv" in err
+        words = (pair / "metadata.tsv").read_text(encoding="utf-8").split("\n")
+        rows = np.loadtxt(pair / "vectors.tsv", delimiter="\t", dtype=np.float32)
+        assert words[:-1] == a.index_to_key and rows.shape == a.vectors.shape
+        np.testing.assert_array_equal(rows, a.vectors)
+    code, _o, err = run(["convert", vectors, tmp_path / "x", "--to", "bogus"], capsys)
+    assert code == 2 and "--to must be one of" in err
+    code, _o, err = run(["convert", vectors, tmp_path / "x", "--to", "text", "--binary"], capsys)
+    assert code == 2 and "not both" in err
+
+
 def test_eval_process_stays_light(vectors):
     """`w2v eval` must not pay for numba, scipy, gensim or the trainer at start-up."""
     code = (

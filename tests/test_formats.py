@@ -165,6 +165,76 @@ def test_binary_forced_and_format_for_path(tmp_path, data):
     assert formats.format_for_path("models/run1") == formats.NATIVE
 
 
+@pytest.mark.parametrize("name, fmt", [
+    ("a.bin", "binary"), ("a.BIN.gz", "binary"), ("a.bin.xz", "binary"), ("a.txt", "text"), ("a.vec.bz2", "text"),
+    ("a.w2v", "text"), ("a.txt.xz", "text"), ("a.gz", "text"), ("a.tsv", "projector"), ("run1", "native"),
+    ("word2vec.model", "native"), ("models/", "native"), ("a.npy", "native"),
+])
+def test_one_rule_names_the_format_of_a_path(name, fmt):
+    assert formats.format_for_path(name) == fmt
+
+
+# ----------------------------------------------------------------------------- GloVe, projector, archives
+
+
+def test_glove_text_is_read_without_its_header(tmp_path, data):
+    words, vectors = data
+    formats.save_word2vec(tmp_path / "g.txt.gz", words, vectors, header=False)
+    assert not (tmp_path / "g.txt.gz").read_bytes().startswith(f"{len(words)} ".encode())
+    assert formats.detect_format(tmp_path / "g.txt.gz") == formats.GLOVE
+    for no_header in (None, True):
+        got, v = formats.load_word2vec(tmp_path / "g.txt.gz", no_header=no_header)
+        assert got == words and v.tobytes() == vectors.tobytes()
+    assert formats.load_word2vec(tmp_path / "g.txt.gz", limit=2)[0] == words[:2]
+    assert formats.read_header(tmp_path / "g.txt.gz")["count"] == len(words)
+    with pytest.raises(InputError, match="bad header"):
+        formats.load_word2vec(tmp_path / "g.txt.gz", no_header=False)
+    with pytest.raises(InputError, match="needs its header"):
+        formats.load_word2vec(tmp_path / "g.txt.gz", binary=True)
+    with pytest.raises(InputError, match="needs its header"):
+        formats.save_word2vec(tmp_path / "g.bin", words, vectors, binary=True, header=False)
+    (tmp_path / "one.txt").write_text("apple 0.5\npear 0.25\n")  # dimension 1: "apple 0.5" is no header...
+    with pytest.raises(InputError, match="bad header"):
+        formats.load_word2vec(tmp_path / "one.txt")
+    assert formats.load_word2vec(tmp_path / "one.txt", no_header=True)[0] == ["apple", "pear"]  # ...unless told
+    (tmp_path / "bad.txt").write_text("apple 0.5 0.25\npear 0.5\n")
+    with pytest.raises(InputError, match=r"bad.txt:2: expected a word and 2 values.*first row has dimension 2"):
+        formats.load_word2vec(tmp_path / "bad.txt")
+
+
+def test_projector_pair(tmp_path, data):
+    words, vectors = data
+    vec, meta = formats.save_projector(tmp_path / "out" / "emb.tsv", words, vectors)
+    assert (vec, meta) == (tmp_path / "out" / "emb.tsv", tmp_path / "out" / "metadata.tsv")
+    assert meta.read_text(encoding="utf-8").split("\n")[:-1] == words
+    rows = [line.split("\t") for line in vec.read_text().split("\n")[:-1]]
+    assert np.array(rows, dtype=np.float32).tobytes() == vectors.tobytes()
+    with pytest.raises(InputError, match="same file"):
+        formats.save_projector(tmp_path / "metadata.tsv", words, vectors)
+    with pytest.raises(InputError, match="whitespace"):
+        formats.save_projector(tmp_path / "v.tsv", ["a\tb"], vectors[:1])
+
+
+def test_native_archive_round_trip_and_damage(tmp_path, data):
+    import zipfile
+
+    words, vectors = data
+    path = tmp_path / "vectors.kv"
+    path.write_bytes(b"")                       # an existing file: the native files as one archive
+    formats.save_native(path, words, vectors, np.arange(len(words)))
+    assert path.is_file() and formats.is_archive(path) and formats.detect_format(path) == formats.NATIVE
+    got, counts, v = formats.read_native_vectors(path, limit=3)
+    assert got == words[:3] and counts.tolist() == [0, 1, 2] and not isinstance(v, np.memmap)
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("../escape.txt", "x")
+    with pytest.raises(InputError, match="unexpected member"):
+        formats.read_native_vectors(path)
+    with zipfile.ZipFile(tmp_path / "other.zip", "w") as z:
+        z.writestr("config.json", "{}")
+    with pytest.raises(InputError, match="other.zip"):  # errors name the archive, not a temporary folder
+        formats.read_native_vectors(tmp_path / "other.zip")
+
+
 # ----------------------------------------------------------------------------- words and encodings
 
 

@@ -11,9 +11,12 @@ __version__ = "0.1.0"
 
 from .errors import W2VError, ConfigError, InputError  # noqa: F401
 
+# What a trim_rule(word, count, min_count) returns (the values of gensim.utils' constants).
+RULE_DEFAULT, RULE_DISCARD, RULE_KEEP = 0, 1, 2
 
-_LAZY = {"Word2Vec": "model", "load": "model", "KeyedVectors": "vectors", "Phrases": "phrases"}
-_MODULES = ("datasets", "evaluate", "formats", "model", "vectors", "phrases")
+_LAZY = {"Word2Vec": "model", "load": "model", "KeyedVectors": "vectors", "Phrases": "phrases",
+         "CallbackAny2Vec": "callbacks"}
+_MODULES = ("datasets", "evaluate", "formats", "model", "vectors", "phrases", "callbacks")
 
 
 def __getattr__(name):

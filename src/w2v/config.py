@@ -3,13 +3,16 @@
 Defaults follow word2vec C (which gensim shares for most of them): 100 dimensions, window 5,
 5 negative samples, ``sample=1e-3``, ``min_count=5``, 5 epochs; ``alpha`` is 0.025 for
 skip-gram and 0.05 for CBOW unless given.
+
+The config is saved as JSON with the model, so it holds values only: what cannot be saved
+(callbacks, ``trim_rule``) belongs to the call that uses it (see :class:`w2v.Word2Vec`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 
 from .errors import ConfigError
 
@@ -36,8 +39,10 @@ class Config:
     workers: int | None = None
     seed: int = 1
     batch_words: int = 32_768
-    shrink_windows: int = 1
-    extra: dict = field(default_factory=dict, repr=False)
+    shrink_windows: int = 1              # 0: the window is always `window` words (gensim's option)
+    max_final_vocab: int | None = None  # raise min_count until at most this many words remain
+    sorted_vocab: int = 1                # 0: rows in order of first appearance, not by count
+    null_word: int = 0                   # 1: add the word "\0" (count 1) at the end of the vocabulary
 
     def __post_init__(self) -> None:
         self.validate()
@@ -79,7 +84,7 @@ class Config:
         need(self.vector_size >= 1, f"vector_size (--dim) must be at least 1, got {self.vector_size}")
         need(self.vector_size <= 100_000, f"vector_size (--dim) is implausibly large: {self.vector_size}")
         need(self.window >= 1, f"window must be at least 1, got {self.window}")
-        need(self.min_count >= 1, f"min_count must be at least 1, got {self.min_count}")
+        need(self.min_count >= 0, f"min_count must be 0 or more, got {self.min_count}")
         need(self.negative >= 0, f"negative must be 0 or more, got {self.negative}")
         need(self.epochs >= 1, f"epochs must be at least 1, got {self.epochs}")
         need(self.batch_words >= 1, f"batch_words must be at least 1, got {self.batch_words}")
@@ -87,7 +92,10 @@ class Config:
         if self.max_vocab_size is not None:
             need(is_int(self.max_vocab_size) and self.max_vocab_size >= 1,
                  f"max_vocab_size must be a positive integer or None, got {self.max_vocab_size!r}")
-        for name in ("sg", "hs", "cbow_mean", "softmax", "shrink_windows"):
+        if self.max_final_vocab is not None:
+            need(is_int(self.max_final_vocab) and self.max_final_vocab >= 1,
+                 f"max_final_vocab must be a positive integer or None, got {self.max_final_vocab!r}")
+        for name in ("sg", "hs", "cbow_mean", "softmax", "shrink_windows", "sorted_vocab", "null_word"):
             v = getattr(self, name)
             need(v in (0, 1, True, False), f"{name} must be 0 or 1, got {v!r}")
             setattr(self, name, int(v))
@@ -112,15 +120,13 @@ class Config:
 
     # -- (de)serialisation -----------------------------------------------------------------
     def to_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d.pop("extra")
-        return d
+        return dataclasses.asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict, where: str = "config") -> "Config":
         if not isinstance(data, dict):
             raise ConfigError(f"{where}: expected a JSON object")
-        known = {f.name for f in fields(cls)} - {"extra"}
+        known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ConfigError(f"{where}: unknown parameter(s) {', '.join(unknown)}")

@@ -11,6 +11,10 @@ Word pairs: Spearman and Pearson correlation between the cosine of each pair and
 score; pairs with an unknown word are skipped and counted (``oov``, in percent, as gensim).
 Spearman is the Pearson correlation of average ranks (ties share their mean rank, as
 ``scipy.stats.spearmanr``), computed here with numpy to keep scipy off the start-up path.
+
+Both results also unpack as gensim's tuples: ``score, sections = analogies`` (sections as
+gensim's dicts of correct and incorrect questions, a "Total accuracy" one last) and
+``pearson, spearman, oov_ratio = pairs`` (scipy's results, with p-values).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
     from .vectors import KeyedVectors
 
 METHODS = ("add", "mul")
+SIMILARITY_FUNCTIONS = {"most_similar": "add", "most_similar_cosmul": "mul"}  # gensim's names
 _CHUNK_CELLS = 1 << 20  # scores held at once: questions x vocabulary (fits in cache)
 _S_CELLS = 1 << 25  # cosines of question words with the vocabulary held at once (128 MB)
 
@@ -45,6 +50,8 @@ class Section:
     correct: int = 0
     total: int = 0
     skipped: int = 0
+    right: list = field(default_factory=list, repr=False)  # the questions answered right, (a, b, c, d)
+    wrong: list = field(default_factory=list, repr=False)  # and wrong (with dummy4unknown, the skipped too)
 
     @property
     def accuracy(self) -> float:
@@ -54,6 +61,9 @@ class Section:
     @property
     def semantic(self) -> bool:
         return not self.name.lower().startswith("gram")
+
+    def as_gensim(self) -> dict:
+        return {"section": self.name, "correct": list(self.right), "incorrect": list(self.wrong)}
 
 
 @dataclass
@@ -104,6 +114,21 @@ class AnalogyResult:
     def syntactic(self) -> float:
         return self._ratio(self._pool(s for s in self.sections if not s.semantic))
 
+    def gensim_sections(self) -> list[dict]:
+        """gensim's second result: one dict a section (``section``, ``correct``, ``incorrect``:
+        lists of question tuples), then a "Total accuracy" one pooling them."""
+        out = [s.as_gensim() for s in self.sections]
+        out.append({"section": "Total accuracy", "correct": [q for s in self.sections for q in s.right],
+                    "incorrect": [q for s in self.sections for q in s.wrong]})
+        return out
+
+    def __iter__(self):
+        """``score, sections = result``, as gensim returns them."""
+        return iter((self.accuracy, self.gensim_sections()))
+
+    def __getitem__(self, i):
+        return tuple(self)[i]
+
     def to_dict(self) -> dict:
         return {
             "analogy": self.accuracy,
@@ -132,6 +157,21 @@ class PairsResult:
     skipped: int
     path: str = ""
     model_scores: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+    gold_scores: np.ndarray = field(default_factory=lambda: np.zeros(0), repr=False)
+
+    def __iter__(self):
+        """``pearson, spearman, oov_ratio = result``, as gensim returns them: scipy's results
+        (``statistic``, ``pvalue``; also indexable), and the percentage of pairs skipped."""
+        from scipy import stats
+
+        if len(self.gold_scores) < 2:
+            raise InputError(f"{self.path}: {len(self.gold_scores)} pair(s) with both words known: "
+                             "no correlation to compute (gensim raises here too)")
+        return iter((stats.pearsonr(self.gold_scores, self.model_scores),
+                     stats.spearmanr(self.gold_scores, self.model_scores), self.oov))
+
+    def __getitem__(self, i):
+        return tuple(self)[i]
 
     def to_dict(self) -> dict:
         nan = lambda x: None if x is None or math.isnan(x) else x  # noqa: E731
@@ -191,11 +231,7 @@ def _read_lines(path: Path) -> list[str]:
 def _parse_analogies(path: Path, upper: bool) -> tuple[list[str], list[str], list[int]]:
     """(section names, the questions' words flat (4 a question), section of each question)."""
     lines = _read_lines(path)
-    text_lines = lines
-    if upper:
-        up = "\n".join(lines).upper().split("\n")
-        if len(up) == len(lines):  # always, upper() adds no newline; kept as a guard
-            text_lines = up
+    text_lines = "\n".join(lines).upper().split("\n") if upper else lines
     names: list[str] = []
     flat: list[str] = []
     owner: list[int] = []
@@ -235,12 +271,22 @@ def evaluate_word_analogies(
     restrict_vocab: int = 30000,
     case_insensitive: bool = True,
     method: str = "add",
+    dummy4unknown: bool = False,
+    similarity_function: str | None = None,
 ) -> AnalogyResult:
     """Accuracy on "a : b :: c : d" questions, by section and overall.
 
     ``method="add"`` is 3CosAdd (``b - a + c``, as gensim's evaluator), ``"mul"`` is 3CosMul
-    (Levy and Goldberg 2014). Defaults to the bundled questions-words.txt.
+    (Levy and Goldberg 2014); gensim's ``similarity_function`` names them ``"most_similar"``
+    and ``"most_similar_cosmul"``. Defaults to the bundled questions-words.txt. With
+    ``dummy4unknown`` a question with a word outside the vocabulary counts as answered wrong
+    instead of skipped (gensim's option).
     """
+    if similarity_function is not None:
+        if similarity_function not in SIMILARITY_FUNCTIONS:
+            raise ConfigError(f"similarity_function must be one of {', '.join(SIMILARITY_FUNCTIONS)}, "
+                              f"not {similarity_function!r}")
+        method = SIMILARITY_FUNCTIONS[similarity_function]
     if method not in METHODS:
         raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     if analogies is None:
@@ -261,10 +307,16 @@ def evaluate_word_analogies(
     if len(quads):
         right = _answer(kv, quads, canon, r, method, check_variants=len(lookup) < r)
     correct = np.bincount(owner_arr[known][right], minlength=nsec)
+    if dummy4unknown:
+        total = asked
     sections = [Section(name, correct=int(correct[k]), total=int(total[k]), skipped=int(asked[k] - total[k]))
                 for k, name in enumerate(names)]
-    result = AnalogyResult(sections, method=method, restrict_vocab=int(restrict_vocab), path=str(analogies))
-    return result
+    outcome = np.full(len(owner), 2 if dummy4unknown else -1, dtype=np.int8)  # 1 right, 0 or 2 wrong, -1 skipped
+    outcome[known] = right
+    for q, (k, o) in enumerate(zip(owner, outcome.tolist())):
+        if o >= 0:
+            (sections[k].right if o == 1 else sections[k].wrong).append(tuple(flat[4 * q: 4 * q + 4]))
+    return AnalogyResult(sections, method=method, restrict_vocab=int(restrict_vocab), path=str(analogies))
 
 
 def _answer(kv: "KeyedVectors", quads: np.ndarray, canon: np.ndarray, r: int, method: str,
@@ -427,12 +479,18 @@ def evaluate_word_pairs(
     restrict_vocab: int = 300000,
     case_insensitive: bool = True,
     delimiter: str | None = "\t",
+    encoding: str = "utf8",
+    dummy4unknown: bool = False,
 ) -> PairsResult:
     """Spearman and Pearson correlation of cosine similarity with human scores.
 
     Defaults to the bundled WordSim-353. Pairs with a word outside the first ``restrict_vocab``
-    words are skipped; ``oov`` is their share in percent.
+    words are skipped; ``oov`` is their share in percent. With ``dummy4unknown`` (gensim's
+    option) they count instead, with similarity 0, and ``oov`` is their number over the pairs
+    counted, as gensim computes it. Files are UTF-8 (``encoding`` is accepted for gensim's sake).
     """
+    if encoding.lower().replace("-", "").replace("_", "") != "utf8":
+        raise ConfigError(f"encoding={encoding!r}: w2v reads UTF-8 word-pair files only")
     if pairs is None:
         from .datasets import wordsim353_path
 
@@ -449,7 +507,9 @@ def evaluate_word_pairs(
         i1, i2 = lookup.get(w1), lookup.get(w2)
         if i1 is None or i2 is None:
             skipped += 1
-            continue
+            if not dummy4unknown:
+                continue
+            i1 = i2 = -1
         rows1.append(i1)
         rows2.append(i2)
         gold.append(score)
@@ -457,8 +517,9 @@ def evaluate_word_pairs(
     u1 = (kv.vectors[rows1] / div[rows1, None]).astype(np.float32)
     u2 = (kv.vectors[rows2] / div[rows2, None]).astype(np.float32)
     model = np.einsum("ij,ij->i", u1, u2)
+    model[np.asarray(rows1, dtype=np.int64) < 0] = 0.0  # dummy4unknown: an unknown pair scores 0
     name = Path(pairs).name.split(".")[0]
-    total = len(gold) + skipped
+    total = len(gold) if dummy4unknown else len(gold) + skipped
     return PairsResult(
         name=name,
         spearman=spearman(gold, model),
@@ -468,4 +529,5 @@ def evaluate_word_pairs(
         skipped=skipped,
         path=str(pairs),
         model_scores=model,
+        gold_scores=np.asarray(gold, dtype=np.float64),
     )

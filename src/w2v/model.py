@@ -5,38 +5,53 @@ vocabulary, the id stream, the trainer and the kernels.
     >>> model = Word2Vec("corpus.txt.gz", vector_size=100, sg=1, workers=4)   # doctest: +SKIP
     >>> model.wv.most_similar("king", topn=5)                                  # doctest: +SKIP
     >>> model.save("model")        # native folder; "vectors.bin" / "vectors.txt" for word2vec files
+
+gensim's spellings work beside w2v's own: every ``gensim.models.Word2Vec`` parameter, its
+attributes (``corpus_count``, ``epochs``...), ``build_vocab(corpus_iterable=...)``,
+``train(corpus_iterable, total_examples=..., epochs=...)``, callbacks and
+``get_latest_training_loss()``. What cannot be saved (callbacks, ``trim_rule``) is given to the
+call that uses it, never stored in the :class:`Config`.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
+import dataclasses
+import difflib
 import os
+import time
+import warnings
 import weakref
-import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from .atomic import atomic_dir, atomic_file
+from . import weights as weights_
+from .callbacks import Callbacks
 from .config import Config
 from .corpus import as_source
 from .errors import ConfigError, InputError
 from .huffman import Huffman
+from .modelfile import load_model, save_model
 from .stream import Scan, iter_stream_blocks, job_bounds, open_ids, scan
 from .trainer import EpochStats, Tables, Trainer, Weights
 from .vocab import Vocab
 
-NATIVE_FORMAT = 1
 PIECE = 1 << 24  # id-stream entries handed to the trainer at once (it cuts them into jobs)
-_UNUSED = np.zeros((1, 1), dtype=np.float32)
+_CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Config))
+_RENAMED = {"size": "vector_size", "iter": "epochs"}  # gensim 3 names
+# Config fields a gensim user may set on the model between calls (the others shape the weights).
+_SETTABLE = ("alpha", "min_alpha", "epochs", "workers", "window", "sample", "min_count", "max_final_vocab",
+             "batch_words", "seed", "ns_exponent", "cbow_mean", "max_vocab_size", "sorted_vocab")
 
 
 class _Corpus:
     """A scanned corpus: its id stream (or the source, when pruning dropped the stream)."""
 
-    def __init__(self, source, result: Scan, remap: np.ndarray | None = None):
+    def __init__(self, source, result: Scan, remap: np.ndarray | None = None, given=None):
         self.source = source
+        self.given = given  # what the user passed, to recognise it when passed again
         self.scan = result
         # the id file's length; re-read pieces have the same layout (tokens plus one separator a sentence)
         self.stream_len = result.n_stream or result.n_tokens + result.n_sentences
@@ -56,6 +71,16 @@ class _Corpus:
                              "was pruned; pass a list or a file, or raise max_vocab_size")
         return lambda epoch: iter_stream_blocks(self.source, index)
 
+    def is_(self, corpus) -> bool:
+        """Is ``corpus`` what this one was read from (the same object, or the same paths)?"""
+        g = self.given
+        if corpus is g:
+            return True
+        paths = (str, os.PathLike)
+        if isinstance(corpus, paths) and isinstance(g, paths):
+            return os.fspath(corpus) == os.fspath(g)
+        return False
+
     def close(self) -> None:
         if self.scan.ids_path:
             self._finalizer()
@@ -71,192 +96,287 @@ def _unlink(path: str) -> None:
 class Word2Vec:
     """Skip-gram or CBOW word vectors with negative sampling, hierarchical softmax or softmax.
 
-    Parameters use gensim's names: ``vector_size``, ``window``, ``min_count``,
-    ``max_vocab_size``, ``sample``, ``sg``, ``hs``, ``negative``, ``ns_exponent``, ``cbow_mean``,
-    ``alpha``, ``min_alpha``, ``epochs``, ``workers``, ``seed``; plus ``softmax`` (exact softmax)
-    and ``sample_formula`` (``"c"``, word2vec C's and gensim's, or ``"paper"``).
-    ``sentences`` may be a path, a list of paths, an iterable of token lists, or a sequence of
-    integer arrays; given it, the model builds its vocabulary and trains at once.
+    Parameters use gensim's names: ``vector_size``, ``window``, ``min_count`` (0 keeps every
+    word), ``max_vocab_size``, ``max_final_vocab``, ``sample``, ``sg``, ``hs``, ``negative``,
+    ``ns_exponent``, ``cbow_mean``, ``alpha``, ``min_alpha``, ``epochs``, ``workers``, ``seed``,
+    ``batch_words``, ``sorted_vocab``, ``null_word``, ``shrink_windows``; plus ``softmax`` (exact softmax) and
+    ``sample_formula`` (``"c"``, word2vec C's and gensim's, or ``"paper"``). gensim's
+    ``trim_rule`` and ``callbacks`` apply to the training this call starts; ``compute_loss``,
+    ``hashfxn`` and ``comment`` are accepted (the loss is always computed; initial vectors come
+    from ``seed``). ``sentences`` (or ``corpus_file``) may be a path, a list of paths, an
+    iterable of token lists, or a sequence of integer arrays; given it, the model builds its
+    vocabulary and trains at once.
     """
 
-    def __init__(self, sentences=None, *, corpus_file=None, progress=None, **params):
-        self.config = Config(**params)
+    def __init__(self, sentences=None, corpus_file=None, *, progress=None, compute_loss: bool = False,
+                 callbacks: Iterable = (), trim_rule: Callable | None = None, hashfxn=hash, comment=None,
+                 **params):
+        _check_params(params)
+        self._init_state(Config(**params))
+        self.compute_loss = bool(compute_loss)
+        self.hashfxn = hashfxn  # accepted for gensim's sake: initial vectors come from `seed`
+        self.comment = comment
+        if sentences is not None and corpus_file is not None:
+            raise ConfigError("give sentences or corpus_file, not both")
+        corpus = corpus_file if corpus_file is not None else sentences
+        if corpus is None:
+            if callbacks or trim_rule is not None:
+                warnings.warn("callbacks and trim_rule apply to the training a corpus starts; without a corpus "
+                              "they are ignored: give them to build_vocab() and train()", stacklevel=2)
+            return
+        if progress is None:  # Python users get standard logging (silent unless configured)
+            from .logs import LogProgress
+
+            progress = LogProgress()
+        self.build_vocab(corpus, trim_rule=trim_rule, progress=progress)
+        self.train(progress=progress, callbacks=callbacks)
+
+    def _init_state(self, config: Config) -> None:
+        self.config = config
         self.vocab: Vocab | None = None
         self.weights: Weights | None = None
         self.huffman: Huffman | None = None
         self.history: list[EpochStats] = []
         self.epochs_done = 0
-        self.corpus_words = 0
+        self.corpus_words = 0  # tokens in the corpus last counted (gensim's corpus_total_words)
+        self.corpus_count = 0  # sentences in it
+        self.running_training_loss = 0.0
+        self.compute_loss = False
+        self.hashfxn = hash
+        self.comment = None
         self.schedule: dict | None = None  # where an unfinished run stands: {"total", "epoch", "job"}
         self._corpus: _Corpus | None = None
         self._trainer: Trainer | None = None
+        self._active = False
+        self._stop_requested = False
         self._wv = None
-        corpus = corpus_file if corpus_file is not None else sentences
-        if corpus is not None:
-            if progress is None:  # Python users get standard logging (silent unless configured)
-                from .logs import LogProgress
 
-                progress = LogProgress()
-            self.build_vocab(corpus, progress=progress)
-            self.train(progress=progress)
+    @classmethod
+    def _empty(cls, config: Config) -> "Word2Vec":
+        model = cls.__new__(cls)
+        model._init_state(config)
+        return model
+
+    # -- gensim's attributes ---------------------------------------------------------------
+    @property
+    def corpus_total_words(self) -> int:
+        """Tokens in the corpus last counted (gensim's name for :attr:`corpus_words`)."""
+        return self.corpus_words
+
+    @property
+    def syn1neg(self) -> np.ndarray:
+        """Negative sampling's output vectors (gensim's name), one row a word."""
+        if not self.config.negative or self.weights is None:
+            raise AttributeError("syn1neg: the model has no negative-sampling weights (negative=0 or no vocabulary)")
+        return self.weights.out_ns
+
+    @property
+    def syn1(self) -> np.ndarray:
+        """Hierarchical softmax's inner-node vectors (gensim's name)."""
+        if not self.config.hs or self.weights is None:
+            raise AttributeError("syn1: the model has no hierarchical-softmax weights (hs=0 or no vocabulary)")
+        return self.weights.out_hs
+
+    @property
+    def layer1_size(self) -> int:
+        return self.config.vector_size
+
+    def init_sims(self, replace: bool = False) -> None:
+        """Deprecated in gensim: ``model.wv.fill_norms()``."""
+        self.wv.init_sims(replace)
+
+    def get_latest_training_loss(self) -> float:
+        """The loss summed over every prediction of the latest ``train`` call so far (gensim's
+        meaning; w2v sums in float64 and always computes it). Per prediction: :attr:`loss`."""
+        return self.running_training_loss
 
     # -- vocabulary ------------------------------------------------------------------------
-    def build_vocab(self, corpus, *, update: bool = False, read_vocab: str | os.PathLike | None = None,
-                    progress: Callable | None = None) -> "Word2Vec":
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update: bool = False, progress_per: int = 10000,
+                    keep_raw_vocab: bool = False, trim_rule: Callable | None = None, *,
+                    read_vocab: str | os.PathLike | None = None, progress: Callable | None = None) -> "Word2Vec":
         """Count the corpus in one streaming pass; keep its id stream for training.
 
         ``update=True`` adds the corpus's new words (seen ``min_count`` times) to a trained model:
-        new rows are initialised as at the start, existing rows are kept."""
-        cfg = self.config
-        source = as_source(corpus)
+        new rows are initialised as at the start, existing rows are kept. ``trim_rule(word,
+        count, min_count)`` may keep (:data:`RULE_KEEP`) or drop (:data:`RULE_DISCARD`) a word
+        whatever its count, or leave it to ``min_count`` (:data:`RULE_DEFAULT`). gensim's
+        ``progress_per`` and ``keep_raw_vocab`` are accepted and have no effect."""
+        given = _one_corpus(corpus_iterable, corpus_file)
+        if given is None:
+            raise ConfigError("build_vocab needs a corpus (corpus_iterable or corpus_file)")
+        source = as_source(given)
         if read_vocab is not None and not update:
             words, counts = Vocab.read_counts(read_vocab)
-            keep = counts >= cfg.min_count
-            words = [w for w, k in zip(words, keep) if k]
-            vocab, _ = Vocab.from_counts(words, counts[keep], 1)
+            vocab = self._select(words, counts, trim_rule)
             if len(vocab) == 0:
-                raise InputError(f"{read_vocab}: no word has count >= min_count={cfg.min_count}")
-            corpus = self._scan_fixed(source, vocab.index, progress)
+                raise InputError(f"{read_vocab}: no word has count >= min_count={self.config.min_count}")
+            corpus = self._scan_fixed(source, vocab.index, progress, given)
             self._set_vocab(vocab)
             self._set_corpus(corpus)
-            self.corpus_words = int(corpus.scan.n_tokens)
             return self
-        result = scan(source, max_vocab_size=cfg.max_vocab_size, progress=_hook(progress, "scan"))
+        result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_hook(progress, "scan"))
         _check_tokens(result, source)
         words = [str(w) for w in result.words]
-        vocab, remap = Vocab.from_counts(words, result.counts, cfg.min_count)
         if update:
             if self.vocab is None:
                 raise ConfigError("build_vocab(update=True) needs a model with a vocabulary")
-            self._grow_vocab(vocab)
+            self._grow_vocab(self._select(words, result.counts, trim_rule, null_word=False))
             index = self.vocab.index
             remap = np.fromiter((index.get(w, -1) for w in words), dtype=np.int32, count=len(words))
         else:
+            vocab = self._select(words, result.counts, trim_rule)
             if len(vocab) == 0:
-                raise InputError(f"{_where(source)}: no word occurs at least min_count={cfg.min_count} times "
-                                 f"({len(words)} distinct words, {result.n_tokens} tokens); lower min_count")
+                raise InputError(f"{_where(source)}: no word occurs at least min_count={self.config.min_count} "
+                                 f"times ({len(words)} distinct words, {result.n_tokens} tokens); lower min_count")
             self._set_vocab(vocab)
+            remap = np.fromiter((vocab.index.get(w, -1) for w in words), dtype=np.int32, count=len(words))
         if result.ids_path is None:  # pruned: epochs re-read the source, mapping words to rows directly
             remap = np.arange(len(self.vocab), dtype=np.int32)
-        self._set_corpus(_Corpus(source, result, remap))
-        self.corpus_words = int(result.n_tokens)
+        self._set_corpus(_Corpus(source, result, remap, given))
         return self
 
+    def build_vocab_from_freq(self, word_freq: dict, keep_raw_vocab: bool = False, corpus_count: int | None = None,
+                              trim_rule: Callable | None = None, update: bool = False) -> "Word2Vec":
+        """The vocabulary from a ``{word: count}`` mapping instead of a corpus (gensim's); the
+        corpus comes later, with ``train(corpus)``."""
+        words = [str(w) for w in word_freq]
+        counts = np.fromiter((int(c) for c in word_freq.values()), dtype=np.int64, count=len(words))
+        if update:
+            if self.vocab is None:
+                raise ConfigError("build_vocab_from_freq(update=True) needs a model with a vocabulary")
+            self._grow_vocab(self._select(words, counts, trim_rule, null_word=False))
+        else:
+            vocab = self._select(words, counts, trim_rule)
+            if len(vocab) == 0:
+                raise ConfigError(f"no word has count >= min_count={self.config.min_count}")
+            self._set_vocab(vocab)
+            if self._corpus is not None:
+                self._corpus.close()
+                self._corpus = None
+        self.corpus_count = int(corpus_count or 0)
+        self.corpus_words = int(counts.sum())
+        return self
+
+    def _select(self, words: list[str], counts: np.ndarray, trim_rule: Callable | None,
+                null_word: bool | None = None) -> Vocab:
+        return weights_.select(self.config, words, counts, trim_rule, null_word)
+
     def _set_vocab(self, vocab: Vocab) -> None:
-        cfg = self.config
         self.vocab = vocab
-        V, d = len(vocab), cfg.vector_size
-        rng = np.random.default_rng(cfg.seed)
-        syn0 = _initial_rows(rng, V, d)
-        self.huffman = Huffman.build(vocab.counts) if cfg.hs else Huffman.empty()
-        self.weights = Weights(
-            syn0=syn0,
-            out_ns=np.zeros((V, d), np.float32) if cfg.negative else _UNUSED,
-            out_hs=np.zeros((max(V - 1, 1), d), np.float32) if cfg.hs else _UNUSED,
-            out_sm=np.zeros((V, d), np.float32) if cfg.softmax else _UNUSED,
-        )
+        self.weights, self.huffman = weights_.initial(self.config, vocab)
         self.epochs_done = 0
         self.history = []
         self.schedule = None
         self._wv = None
 
     def _grow_vocab(self, new: Vocab) -> None:
-        cfg = self.config
-        old = self.vocab
-        counts = dict(zip(old.words, old.counts.tolist()))
-        added = []
-        for w, c in zip(new.words, new.counts.tolist()):
-            if w in counts:
-                counts[w] += c
-            else:
-                counts[w] = c
-                added.append(w)
-        words = old.words + added
-        vocab = Vocab(words, np.asarray([counts[w] for w in words], dtype=np.int64))
-        d = cfg.vector_size
-        rng = np.random.default_rng([cfg.seed, len(old)])
-        fresh = _initial_rows(rng, len(added), d)
-        w = self.weights
-        self.weights = Weights(
-            syn0=np.vstack([w.syn0, fresh.astype(np.float32)]),
-            out_ns=np.vstack([w.out_ns, np.zeros((len(added), d), np.float32)]) if cfg.negative else _UNUSED,
-            out_hs=w.out_hs,
-            out_sm=np.vstack([w.out_sm, np.zeros((len(added), d), np.float32)]) if cfg.softmax else _UNUSED,
-        )
-        self.vocab = vocab
-        if cfg.hs:  # a new tree over the grown vocabulary: the inner nodes are learned afresh
-            self.huffman = Huffman.build_unsorted(vocab.counts)
-            self.weights.out_hs = np.zeros((len(vocab) - 1, d), np.float32)
+        self.vocab, self.weights, self.huffman = weights_.grow(self.config, self.vocab, self.weights, self.huffman, new)
         self._wv = None
 
-    # -- training --------------------------------------------------------------------------
-    def train(self, corpus=None, *, epochs: int | None = None, progress=None,
-              on_epoch: Callable[[EpochStats], None] | None = None,
-              checkpoint: Callable[["Word2Vec"], None] | None = None,
-              checkpoint_every: float | None = None) -> list[EpochStats]:
-        """Train ``epochs`` (default: the config's) passes over ``corpus`` (default: the one the
-        vocabulary was built from), the learning rate falling from ``alpha`` to ``min_alpha``.
-        Returns the per-epoch statistics (also appended to ``history``).
-
-        ``checkpoint(model)`` is called every ``checkpoint_every`` seconds at a point where the
-        model can be saved and resumed exactly (see :meth:`resume`)."""
+    # -- corpus ----------------------------------------------------------------------------
+    def use_corpus(self, corpus, progress=None) -> None:
+        """Train (or resume) on ``corpus`` next, with the vocabulary as it is: one counting pass
+        that keeps the corpus as ids; words outside the vocabulary are skipped."""
         if self.vocab is None:
             raise ConfigError("build the vocabulary first (pass a corpus to Word2Vec or call build_vocab)")
-        cfg = self.config
-        if corpus is not None:
-            self._use_corpus(corpus, progress)
-        if self._corpus is None:
-            raise ConfigError("no corpus to train on: pass one to train()")
-        n_epochs = cfg.epochs if epochs is None else int(epochs)
-        if n_epochs < 1:
-            raise ConfigError(f"epochs must be at least 1, got {n_epochs}")
-        return self._run(0, n_epochs, 0, progress, on_epoch, checkpoint, checkpoint_every)
+        self._set_corpus(self._scan_fixed(as_source(corpus), self.vocab.index, progress, corpus))
 
-    def resume(self, corpus, *, progress=None, on_epoch=None, checkpoint=None,
-               checkpoint_every: float | None = None) -> list[EpochStats]:
-        """Continue an interrupted run (a checkpoint) exactly where its schedule stopped: same
-        learning rate, same remaining jobs, same random streams. ``corpus`` must be the corpus
-        of the original run. With one worker the result is bit-identical to an uninterrupted run."""
-        if not self.schedule:
-            raise ConfigError(f"nothing to resume: the model finished its schedule ({self.epochs_done} epochs done); "
-                              "use train() to train further")
-        if corpus is not None:
-            self._use_corpus(corpus, progress)
-        if self._corpus is None:
-            raise ConfigError("resume() needs the corpus of the interrupted run")
-        sch = self.schedule
-        return self._run(int(sch["epoch"]), int(sch["total"]), int(sch["job"]), progress, on_epoch,
-                         checkpoint, checkpoint_every)
-
-    def _use_corpus(self, corpus, progress=None) -> None:
-        """Train on ``corpus`` with the vocabulary as it is."""
-        self._set_corpus(self._scan_fixed(as_source(corpus), self.vocab.index, progress))
-
-    @staticmethod
-    def _scan_fixed(source, index: dict, progress) -> _Corpus:
+    def _scan_fixed(self, source, index: dict, progress, given) -> _Corpus:
         """Read ``source`` into an id stream of rows of a fixed vocabulary (others are dropped)."""
         result = scan(source, fixed_index=dict(index), progress=_hook(progress, "scan"))
         _check_tokens(result, source)
-        return _Corpus(source, result)
+        return _Corpus(source, result, given=given)
 
     def _set_corpus(self, corpus: _Corpus) -> None:
-        if self._corpus is not None:
+        if self._corpus is not None and self._corpus is not corpus:
             self._corpus.close()  # its id file goes now, not when garbage-collected
         self._corpus = corpus
+        self.corpus_words = int(corpus.scan.n_tokens)
+        self.corpus_count = int(corpus.scan.n_sentences)
+
+    def _take(self, corpus, progress) -> None:
+        """Use ``corpus`` for the next run, unless it is the one already read."""
+        if corpus is not None and not (self._corpus is not None and self._corpus.is_(corpus)):
+            self.use_corpus(corpus, progress)
+        if self._corpus is None:
+            raise ConfigError("no corpus to train on: pass one to train()")
+
+    # -- training --------------------------------------------------------------------------
+    def train(self, corpus_iterable=None, corpus_file=None, total_examples: int | None = None,
+              total_words: int | None = None, epochs: int | None = None, start_alpha: float | None = None,
+              end_alpha: float | None = None, word_count: int = 0, queue_factor: int = 2,
+              report_delay: float = 1.0, compute_loss: bool | None = None, callbacks: Iterable = (), *,
+              corpus=None, progress=None, on_epoch: Callable[[EpochStats], None] | None = None,
+              checkpoint: Callable[["Word2Vec"], None] | None = None,
+              checkpoint_every: float | None = None) -> list[EpochStats]:
+        """Train ``epochs`` (default: the config's) passes over ``corpus`` (default: the one the
+        vocabulary was built from; passing that same one again does not re-read it), the
+        learning rate falling from ``alpha`` to ``min_alpha`` (``start_alpha``/``end_alpha``
+        for this call only). Returns the per-epoch statistics (also appended to ``history``).
+
+        ``callbacks``: objects with gensim's ``on_train_begin``/``on_epoch_begin``/
+        ``on_epoch_end``/``on_train_end`` (see :mod:`w2v.callbacks`); ``on_epoch(stats)`` is
+        called after each epoch. ``checkpoint(model)`` is called every ``checkpoint_every``
+        seconds at a point where the model can be saved and resumed exactly (see :meth:`resume`).
+
+        gensim's ``total_examples``, ``total_words``, ``word_count``, ``queue_factor`` and
+        ``report_delay`` are accepted and have no effect: w2v counts the corpus itself."""
+        if self.vocab is None:
+            raise ConfigError("build the vocabulary first (pass a corpus to Word2Vec or call build_vocab)")
+        if compute_loss is not None:
+            self.compute_loss = bool(compute_loss)
+        cfg = self.config
+        if start_alpha is not None or end_alpha is not None:
+            cfg = dataclasses.replace(cfg, alpha=cfg.start_alpha if start_alpha is None else start_alpha,
+                                      min_alpha=cfg.min_alpha if end_alpha is None else end_alpha)
+        n_epochs = cfg.epochs if epochs is None else int(epochs)
+        if n_epochs < 1:
+            raise ConfigError(f"epochs must be at least 1, got {n_epochs}")
+        given = _one_corpus(corpus_iterable, corpus_file, corpus)
+        with self._running():
+            self._take(given, progress)
+            return self._run(cfg, 0, n_epochs, 0, progress, on_epoch, checkpoint, checkpoint_every,
+                             Callbacks(callbacks))
+
+    def resume(self, corpus=None, *, progress=None, on_epoch=None, checkpoint=None,
+               checkpoint_every: float | None = None, callbacks: Iterable = ()) -> list[EpochStats]:
+        """Continue an interrupted run (a checkpoint) exactly where its schedule stopped: same
+        learning rate, same remaining jobs, same random streams. ``corpus`` must be the corpus
+        of the original run (or None if it was given with :meth:`use_corpus`). With one worker
+        the result is bit-identical to an uninterrupted run."""
+        if not self.schedule:
+            raise ConfigError(f"nothing to resume: the model finished its schedule ({self.epochs_done} epochs done); "
+                              "use train() to train further")
+        sch = self.schedule
+        with self._running():
+            if self._corpus is None and corpus is None:
+                raise ConfigError("resume() needs the corpus of the interrupted run")
+            self._take(corpus, progress)
+            return self._run(self.config, int(sch["epoch"]), int(sch["total"]), int(sch["job"]), progress,
+                             on_epoch, checkpoint, checkpoint_every, Callbacks(callbacks))
+
+    @contextlib.contextmanager
+    def _running(self):
+        """While a train()/resume() call lasts, stop() applies to it; after, it is forgotten."""
+        self._active, self._stop_requested = True, False
+        try:
+            yield
+        finally:
+            self._active, self._stop_requested = False, False
 
     @property
     def interrupted(self) -> bool:
         """True when the last run stopped before the end of its schedule."""
         return bool(self.schedule)
 
-    def _run(self, first: int, total: int, start_job: int, progress, on_epoch, checkpoint=None,
-             checkpoint_every=None) -> list[EpochStats]:
-        last = total
-        cfg = self.config
+    def _run(self, cfg: Config, first: int, total: int, start_job: int, progress, on_epoch, checkpoint,
+             checkpoint_every, calls: Callbacks) -> list[EpochStats]:
         vocab = self.vocab
+        if not all(a.flags.writeable for a in (self.weights.syn0, self.weights.out_ns, self.weights.out_hs,
+                                               self.weights.out_sm)):
+            raise ConfigError("the model's weights are read-only (loaded with mmap=True): load it with "
+                              "mmap=False to train it")
         if cfg.softmax and len(vocab) > 20_000:
-            import warnings
-
             warnings.warn(f"the full softmax costs O(V) per prediction; with V={len(vocab)} training will be "
                           "slow (use hs=1 or negative>0 for large vocabularies)", stacklevel=3)
         prob, alias = vocab.noise_alias(cfg.ns_exponent) if cfg.negative else (np.ones(1, np.float32),
@@ -266,11 +386,12 @@ class Word2Vec:
                         hf.points, hf.codes, hf.lengths)
         trainer = Trainer(self.weights, tables, cfg)
         self._trainer = trainer
-        if getattr(self, "_stop_requested", False):
+        if self._stop_requested:
             trainer.stop.set()
         done: list[EpochStats] = []
         base = self.epochs_done - first  # epochs finished before this schedule's epoch 0
         self.schedule = {"total": total, "epoch": first, "job": start_job}
+        self.running_training_loss = 0.0
         on_progress_epoch = _hook(progress, "epoch")
 
         def epoch_done(st: EpochStats) -> None:
@@ -278,6 +399,7 @@ class Word2Vec:
             self.history.append(st)
             done.append(st)
             self.epochs_done = st.epoch
+            self.running_training_loss += st.loss * st.predictions
             if on_epoch is not None:
                 on_epoch(st)
             if on_progress_epoch is not None:
@@ -287,12 +409,17 @@ class Word2Vec:
             self.schedule = {"total": total, "epoch": position[0], "job": position[1]}
             checkpoint(self)
 
-        on_prog = _hook(progress, "train")
+        run = dict(on_epoch=epoch_done, on_checkpoint=at_checkpoint if checkpoint is not None else None,
+                   checkpoint_every=checkpoint_every)
+        pieces = self._corpus.pieces(vocab.index)
+        stream_len = self._corpus.stream_len
+        calls("on_train_begin", self)
         try:
-            trainer.run(self._corpus.pieces(vocab.index), self._corpus.stream_len, first, last, total,
-                        start_job=start_job, on_progress=on_prog, on_epoch=epoch_done,
-                        on_checkpoint=at_checkpoint if checkpoint is not None else None,
-                        checkpoint_every=checkpoint_every)
+            if not calls:  # one run: the trainer pipelines epoch after epoch
+                trainer.run(pieces, stream_len, first, total, total, start_job=start_job,
+                            on_progress=_hook(progress, "train"), **run)
+            else:  # a run an epoch, so that callbacks see the model at rest between epochs
+                self._epoch_by_epoch(trainer, calls, pieces, stream_len, first, total, start_job, progress, run)
         finally:
             self._trainer = None
             self._wv = None
@@ -300,11 +427,39 @@ class Word2Vec:
             self.schedule = {"total": total, "epoch": trainer.resume_at[0], "job": trainer.resume_at[1]}
         else:
             self.schedule = None
+        calls("on_train_end", self)
         return done
 
+    def _epoch_by_epoch(self, trainer: Trainer, calls: Callbacks, pieces, stream_len: int, first: int, total: int,
+                        start_job: int, progress, run: dict) -> None:
+        on_prog = _hook(progress, "train")
+        t0 = time.perf_counter()
+        for e in range(first, total):
+            if trainer.stop.is_set():  # model.stop() in a callback: the next epoch never starts
+                trainer.resume_at = (e, 0)
+                return
+            calls("on_epoch_begin", self)
+            shifted = None
+            if on_prog is not None:
+                before, whole = (e - first) * stream_len, (total - first) * stream_len
+
+                def shifted(d, before=before, whole=whole):
+                    on_prog({**d, "done": before + d["done"], "total": whole, "elapsed": time.perf_counter() - t0})
+
+            trainer.run(pieces, stream_len, e, e + 1, total, start_job=start_job if e == first else 0,
+                        on_progress=shifted, **run)
+            if trainer.resume_at is not None:
+                return
+            self.schedule = {"total": total, "epoch": e + 1, "job": 0} if e + 1 < total else None
+            self._wv = None  # the vectors moved: norms are computed afresh
+            calls("on_epoch_end", self)
+
     def stop(self) -> None:
-        """Ask a running ``train`` to stop at the next job boundary (thread-safe; safe to call
-        from a signal handler). ``interrupted`` then says the schedule was left unfinished."""
+        """Ask a running ``train``/``resume`` to stop at the next job boundary (thread-safe;
+        safe to call from a signal handler or a callback). ``interrupted`` then says the
+        schedule was left unfinished. Called while nothing trains, it does nothing."""
+        if not self._active:
+            return
         self._stop_requested = True
         trainer = self._trainer
         if trainer is not None:
@@ -322,17 +477,21 @@ class Word2Vec:
             self._wv = KeyedVectors(list(self.vocab.words), self.weights.syn0, counts=self.vocab.counts)
         return self._wv
 
-    def predict_output_word(self, context_words, topn: int = 10) -> list[tuple[str, float]]:
-        """Most probable centre words given context words (see :mod:`w2v.predict`)."""
+    def predict_output_word(self, context_words, topn: int = 10, loss: str | None = None
+                            ) -> list[tuple[str, float]] | None:
+        """Most probable centre words given context words (see :mod:`w2v.predict`), under
+        ``loss`` ("hs", "softmax", "ns"; default the model's); None, as in gensim, when no
+        context word is in the vocabulary."""
         from .predict import predict_output_word
 
-        return predict_output_word(self, context_words, topn)
+        return predict_output_word(self, context_words, topn, loss)
 
-    def log_prob(self, word: str, context_words) -> float:
-        """log p(word | context) under the model's loss; a real probability for hs and softmax."""
+    def log_prob(self, word: str, context_words, loss: str | None = None) -> float:
+        """log p(word | context) under ``loss`` (default the model's); a real probability for hs
+        and softmax."""
         from .predict import log_prob
 
-        return log_prob(self, word, context_words)
+        return log_prob(self, word, context_words, loss)
 
     @property
     def loss(self) -> float:
@@ -341,112 +500,24 @@ class Word2Vec:
 
     # -- persistence -----------------------------------------------------------------------
     def save(self, path: str | os.PathLike) -> None:
-        """``.bin`` / ``.txt`` / ``.vec`` (and ``.gz``): word2vec vectors; anything else: the native
-        model folder (everything needed to load, query and continue training)."""
+        """``.bin`` / ``.txt`` / ``.vec`` (and ``.gz``...), ``.tsv``: the vectors alone, in the
+        format :func:`w2v.formats.format_for_path` names; anything else: the native model folder
+        (everything needed to load, query and continue training), or, if ``path`` is an existing
+        file, the same as a one-file archive."""
         from . import formats
 
-        p = Path(path)
-        if _is_vector_file(p):
-            formats.save_word2vec(p, self.vocab.words, self.weights.syn0)
+        if self.vocab is None:
+            raise ConfigError("nothing to save: the model has no vocabulary yet")
+        fmt = formats.format_for_path(path)
+        if fmt != formats.NATIVE:
+            formats.save_vectors(path, self.vocab.words, self.weights.syn0, format=fmt)
             return
-        with atomic_dir(p) as tmp:
-            self._write_native(tmp)
-
-    def _write_native(self, folder: Path) -> None:
-        from . import formats
-
-        cfg = self.config
-        formats.write_native_vectors(folder, self.vocab.words, self.vocab.counts, self.weights.syn0)
-        w = self.weights
-        if cfg.negative:
-            np.save(folder / "output_ns.npy", w.out_ns)
-        if cfg.hs:
-            np.save(folder / "output_hs.npy", w.out_hs)
-            np.savez(folder / "huffman.npz", codes=self.huffman.codes, points=self.huffman.points,
-                     lengths=self.huffman.lengths)
-        if cfg.softmax:
-            np.save(folder / "output_softmax.npy", w.out_sm)
-        meta = {
-            "w2v_format": NATIVE_FORMAT, "kind": "model", "vector_size": cfg.vector_size,
-            "count": len(self.vocab), "config": cfg.to_dict(),
-            "state": {"epochs_done": self.epochs_done, "corpus_words": self.corpus_words,
-                      "schedule": self.schedule},
-            "history": [h.to_dict() for h in self.history],
-        }
-        with atomic_file(folder / "config.json", "w") as fh:
-            json.dump(meta, fh, indent=2)
+        save_model(self, path)
 
     @classmethod
     def load(cls, path: str | os.PathLike, mmap: bool = False) -> "Word2Vec":
-        """Load a native model folder (no pickle: JSON and .npy only)."""
-        from . import formats
-
-        folder = Path(path)
-        cfile = folder / "config.json"
-        if not folder.is_dir() or not cfile.is_file():
-            raise InputError(f"{folder}: not a w2v model folder (no config.json)")
-        try:
-            meta = json.loads(cfile.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{cfile}: not valid JSON ({exc})") from None
-        if not isinstance(meta, dict) or meta.get("kind") != "model":
-            raise InputError(f"{cfile}: not a w2v model (kind={meta.get('kind') if isinstance(meta, dict) else None!r});"
-                             " load vectors with w2v.KeyedVectors.load")
-        if meta.get("w2v_format") != NATIVE_FORMAT:
-            raise InputError(f"{cfile}: unsupported w2v_format {meta.get('w2v_format')!r}")
-        cfg = Config.from_dict(meta.get("config"), where=str(cfile))
-        words, counts, syn0 = formats.read_native_vectors(folder, mmap=mmap)
-        V, d = len(words), cfg.vector_size
-        if syn0.shape != (V, d):
-            raise InputError(f"{folder}/vectors.npy: shape {syn0.shape}, expected ({V}, {d})")
-        model = cls.__new__(cls)
-        model.config = cfg
-        model.vocab = Vocab(list(words), np.asarray(counts, dtype=np.int64))
-        model.huffman = Huffman.empty()
-        mode = "r+" if mmap else None
-
-        def arr(name: str, shape: tuple) -> np.ndarray:
-            f = folder / name
-            if not f.is_file():
-                raise InputError(f"{folder}: missing {name} (needed by the model's loss)")
-            try:
-                a = np.load(f, mmap_mode=mode, allow_pickle=False)
-            except Exception as exc:  # numpy's header parser raises many kinds on corrupt files
-
-                raise InputError(f"{f}: unreadable array ({exc})") from None
-            if a.shape != shape or a.dtype != np.float32:
-                raise InputError(f"{f}: shape {a.shape} dtype {a.dtype}, expected {shape} float32")
-            formats.check_finite(str(f), a)
-            return a
-
-        model.weights = Weights(
-            syn0=np.array(syn0, dtype=np.float32) if not mmap else syn0,
-            out_ns=arr("output_ns.npy", (V, d)) if cfg.negative else _UNUSED,
-            out_hs=arr("output_hs.npy", (max(V - 1, 1), d)) if cfg.hs else _UNUSED,
-            out_sm=arr("output_softmax.npy", (V, d)) if cfg.softmax else _UNUSED,
-        )
-        if cfg.hs:
-            hfile = folder / "huffman.npz"
-            if not hfile.is_file():
-                raise InputError(f"{folder}: missing huffman.npz (needed by hierarchical softmax)")
-            try:
-                with np.load(hfile, allow_pickle=False) as z:
-                    model.huffman = Huffman(z["codes"], z["points"], z["lengths"])
-            except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
-                raise InputError(f"{hfile}: unreadable Huffman tree ({exc})") from None
-            _check_tree(model.huffman, V, hfile)
-        state = meta.get("state") or {}
-        model.epochs_done = int(state.get("epochs_done", 0))
-        model.corpus_words = int(state.get("corpus_words", 0))
-        model.schedule = _check_schedule(state.get("schedule"), cfile)
-        try:
-            model.history = [EpochStats(**h) for h in meta.get("history", [])]
-        except TypeError as exc:
-            raise InputError(f"{cfile}: malformed history ({exc})") from None
-        model._corpus = None
-        model._trainer = None
-        model._wv = None
-        return model
+        """Load a native model folder or archive (no pickle: JSON and .npy only)."""
+        return load_model(cls, Path(path), mmap=bool(mmap))
 
     def __repr__(self) -> str:
         c = self.config
@@ -455,44 +526,52 @@ class Word2Vec:
                 f"loss={c.loss_name}, window={c.window}, epochs_done={self.epochs_done})")
 
 
+def _config_property(name: str) -> property:
+    def get(self):
+        cfg = self.config
+        if name == "alpha":
+            return cfg.start_alpha
+        if name == "workers":
+            return cfg.threads
+        return getattr(cfg, name)
+
+    def set_(self, value):
+        change = {name: value}
+        if name == "alpha" and isinstance(value, (int, float)) and self.config.min_alpha > value:
+            change["min_alpha"] = value  # gensim's manual decay (alpha -= step; min_alpha = alpha) stays valid
+        self.config = dataclasses.replace(self.config, **change)  # validated: a bad value changes nothing
+
+    doc = f"``config.{name}`` (gensim's attribute)."
+    return property(get, set_ if name in _SETTABLE else None, doc=doc)
+
+
+for _name in sorted(_CONFIG_FIELDS):
+    setattr(Word2Vec, _name, _config_property(_name))
+
+
 def load(path: str | os.PathLike, mmap: bool = False) -> Word2Vec:
     """Load a native model folder saved by :meth:`Word2Vec.save`."""
     return Word2Vec.load(path, mmap=mmap)
 
 
-def _is_vector_file(p: Path) -> bool:
-    suffixes = [s.lower() for s in p.suffixes]
-    if suffixes and suffixes[-1] in (".gz", ".bz2"):
-        suffixes = suffixes[:-1]
-    return bool(suffixes) and suffixes[-1] in (".bin", ".txt", ".vec")
+def _check_params(params: dict) -> None:
+    """A parameter that is not a Config field is an error naming it and what to use instead."""
+    for name in params:
+        if name in _CONFIG_FIELDS:
+            continue
+        if name in _RENAMED:
+            raise ConfigError(f"Word2Vec: {name!r} is gensim 3's name; use {_RENAMED[name]}=")
+        close = difflib.get_close_matches(name, sorted(_CONFIG_FIELDS) + ["compute_loss", "callbacks",
+                                                                         "trim_rule", "hashfxn", "comment"], n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(f"Word2Vec got an unknown parameter {name!r}{hint} (see help(w2v.Word2Vec))")
 
 
-def _initial_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
-    """Input vectors start uniform in (-1, 1) / d, as gensim's (word2vec C uses half that range;
-    the wider start measured better for CBOW on devmix: +0.8 analogy points over four seeds)."""
-    return ((rng.random((n, d), dtype=np.float32) * np.float32(2.0) - np.float32(1.0)) / np.float32(d))
-
-
-def _check_tree(tree: Huffman, V: int, where) -> None:
-    """A loaded tree must index only existing inner nodes: a corrupt one would write out of bounds."""
-    c, p, n = tree.codes, tree.points, tree.lengths
-    ok = (c.ndim == 2 and p.shape == c.shape and n.shape == (V,) and c.shape[0] == V
-          and c.dtype == np.uint8 and p.dtype == np.int32 and n.dtype == np.int32
-          and n.min(initial=0) >= 0 and n.max(initial=0) <= c.shape[1]
-          and p.min(initial=0) >= 0 and p.max(initial=0) <= max(V - 2, 0) and c.max(initial=0) <= 1)
-    if not ok:
-        raise InputError(f"{where}: Huffman tree does not match the vocabulary of {V} words")
-
-
-def _check_schedule(sch, where) -> dict | None:
-    if sch is None:
-        return None
-    ok = (isinstance(sch, dict) and set(sch) == {"total", "epoch", "job"}
-          and all(isinstance(sch[k], int) and not isinstance(sch[k], bool) and sch[k] >= 0 for k in sch)
-          and sch["epoch"] < sch["total"])
-    if not ok:
-        raise InputError(f"{where}: malformed training state 'schedule': {sch!r}")
-    return dict(sch)
+def _one_corpus(corpus_iterable, corpus_file, corpus=None):
+    given = [c for c in (corpus_iterable, corpus_file, corpus) if c is not None]
+    if len(given) > 1:
+        raise ConfigError("give one corpus: corpus_iterable (sentences), corpus_file or corpus")
+    return given[0] if given else None
 
 
 def _hook(progress, name: str):

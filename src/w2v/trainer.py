@@ -43,6 +43,7 @@ class EpochStats:
     seconds: float
     words_per_sec: float
     alpha: float         # learning rate at the end of the epoch
+    predictions: int = 0  # predictions made (loss * predictions is the epoch's summed loss)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -239,7 +240,7 @@ class Ledger:
                 s = self.sums[e]
                 secs = self.end_time.get(e, now) - self.end_time.get(e - 1, self.start)
                 out.append(EpochStats(e + 1, float(s[0] / max(s[1], 1.0)), int(s[2]), int(s[3]), secs,
-                                      float(s[2] / max(secs, 1e-9)), self.schedule.epoch_end_alpha(e)))
+                                      float(s[2] / max(secs, 1e-9)), self.schedule.epoch_end_alpha(e), int(s[1])))
                 self.reported += 1
         return out
 

@@ -243,25 +243,36 @@ def eval_(
 
 @app.command()
 def convert(
-    source: str = typer.Argument(..., metavar="IN", help="Vectors file (any format w2v reads) or w2v folder."),
-    dest: str = typer.Argument(..., metavar="OUT", help="Output: .bin, .txt, .vec (optionally .gz/.bz2/.xz), else a folder."),
+    source: str = typer.Argument(..., metavar="IN", help="Vectors file (any format w2v reads, GloVe's too) or w2v folder."),
+    dest: str = typer.Argument(..., metavar="OUT", help="Output: .bin, .txt, .vec (optionally .gz/.bz2/.xz), .tsv (projector), else a folder."),
     binary: Optional[bool] = typer.Option(None, "--binary/--text", help="Force word2vec binary or text (default: from OUT's suffix)."),
+    to: Optional[str] = typer.Option(None, "--to", help="Output format: native, text, binary, glove (text without header) or projector (vectors.tsv + metadata.tsv)."),
     limit: Optional[int] = _LIMIT,
     unicode_errors: str = _UNICODE,
 ) -> None:
-    """Convert between word2vec binary and text, fastText .vec and the w2v folder."""
+    """Convert between word2vec binary and text, fastText .vec, GloVe text and the w2v folder.
+
+    The input's format is told by its content; the output's by OUT's name, or --to. The
+    TensorBoard Embedding Projector's pair (vectors.tsv and metadata.tsv) can be written too."""
     import os
 
     from .. import formats
+    from ..errors import ConfigError
 
+    if to is not None and to not in formats.FORMATS:
+        raise ConfigError(f"--to must be one of {', '.join(formats.FORMATS)}, not {to!r}")
+    if to is not None and binary is not None:
+        raise ConfigError("give --to or --binary/--text, not both")
     kv = _load(source, limit, unicode_errors)
     if os.path.abspath(source) == os.path.abspath(dest):
-        from ..errors import ConfigError
-
         raise ConfigError("IN and OUT are the same path")
-    kv.save(dest, binary=binary)
-    fmt = formats.format_for_path(dest) if binary is None else (formats.BINARY if binary else formats.TEXT)
-    print(f"wrote {len(kv)} vectors of dimension {kv.vector_size} to {dest} ({fmt})", file=sys.stderr)
+    fmt = to if to is not None else None if binary is None else formats.BINARY if binary else formats.TEXT
+    fmt = fmt or formats.format_for_path(dest)
+    kv.save(dest, format=fmt)
+    where = dest
+    if fmt == formats.PROJECTOR:
+        where = " and ".join(str(p) for p in formats.projector_paths(dest))
+    print(f"wrote {len(kv)} vectors of dimension {kv.vector_size} to {where} ({fmt})", file=sys.stderr)
 
 
 @app.command()
@@ -270,7 +281,9 @@ def info(
     words: int = typer.Option(10, "-n", "--words", min=0, help="How many words to show."),
     json_out: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Format, vocabulary size, dimension and the first words of a vectors file (reads the header only)."""
+    """Format, vocabulary size, dimension and the first words of a vectors file (reads the header only).
+
+    A GloVe file has no header: its lines are counted."""
     from .. import formats
 
     head = formats.read_header(path)

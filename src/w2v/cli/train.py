@@ -123,7 +123,7 @@ def train(
                 if save_vocab is not None:
                     model.vocab.save(save_vocab)
             else:
-                model._use_corpus(source, progress)
+                model.use_corpus(source, progress)
             signals.model = model
             hooks = tracker.track(model, progress) if tracker is not None else progress
             if model.interrupted:
