@@ -1,17 +1,47 @@
 """Progress for long work: a rich bar on a terminal, plain periodic lines elsewhere, or nothing.
 
-The training code calls three hooks: ``scan(bytes, tokens)`` during the counting pass,
-``train(info)`` while training (``info``: done, total, epoch, epochs, alpha, loss, elapsed) and
-``epoch(stats)`` when an epoch ends. Output goes to stderr, so stdout stays clean for results.
+What a progress object is, for the code that reports to it, is :class:`TrainingProgress`
+(training: ``scan``, ``train``, ``epoch``, ``message``) and :class:`StageProgress` (phrases and
+other staged work: called as ``progress(stage, done, total)``). :class:`Progress` (here) is the
+command line's; :class:`w2v.logs.LogProgress` sends the same to standard logging. Output goes to
+stderr, so stdout stays clean for results.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import Protocol
 
 
-def _fmt_count(n: float) -> str:
+class TrainingProgress(Protocol):
+    """What training reports to (``progress=`` of ``Word2Vec``, ``build_vocab``, ``train``).
+
+    Every method is optional: the caller looks each one up by name and skips those a progress
+    object does not have."""
+
+    def scan(self, nbytes: int, ntokens: int) -> None:
+        """Counting pass: ``nbytes`` more bytes read, holding ``ntokens`` more words."""
+
+    def train(self, info: dict) -> None:
+        """While training; ``info`` has done, total, epoch, epochs, alpha, loss, elapsed."""
+
+    def epoch(self, stats) -> None:
+        """An epoch ended (``stats``: :class:`w2v.trainer.EpochStats`)."""
+
+    def message(self, text: str) -> None:
+        """A line to show as it is (an evaluation, a summary)."""
+
+
+class StageProgress(Protocol):
+    """What staged work (phrases: ``pass 1``, ``pass 2``, ``writing``) reports to: ``done`` of
+    ``total`` (None when unknown). A ``message(text)`` method, if present, gets summary lines."""
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None: ...
+
+
+def format_count(n: float) -> str:
+    """A count in three or four characters: ``950``, ``12.3k``, ``4.1M``, ``1.2G``."""
     for unit, scale in (("G", 1e9), ("M", 1e6), ("k", 1e3)):
         if n >= scale:
             return f"{n / scale:.1f}{unit}"
@@ -62,7 +92,7 @@ class Progress:
             self._last_line = now
             print(f"[w2v {now - self._t0:7.1f}s] {text}", file=self.stream, flush=True)
 
-    # -- hooks -----------------------------------------------------------------------------
+    # -- TrainingProgress ------------------------------------------------------------------
     def scan(self, nbytes: int, ntokens: int) -> None:
         if self.mode == "quiet":
             return
@@ -72,16 +102,16 @@ class Progress:
             if self._phase != "scan":
                 self._phase = "scan"
                 self._start_bar("counting", self.total_bytes)
-            self._bar.update(self._task, completed=self._scan_bytes, info=f"{_fmt_count(self._scan_tokens)} words")
+            self._bar.update(self._task, completed=self._scan_bytes, info=f"{format_count(self._scan_tokens)} words")
         else:
-            self._line(f"counting: {_fmt_count(self._scan_tokens)} words read")
+            self._line(f"counting: {format_count(self._scan_tokens)} words read")
 
     def train(self, info: dict) -> None:
         if self.mode == "quiet":
             return
         el = max(info["elapsed"], 1e-9)
         rate = info["done"] / el
-        text = (f"epoch {info['epoch']}/{info['epochs']}  {_fmt_count(rate)} words/s  "
+        text = (f"epoch {info['epoch']}/{info['epochs']}  {format_count(rate)} words/s  "
                 f"alpha {info['alpha']:.5f}  loss {info['loss']:.4f}")
         if self.mode == "bar":
             if self._phase != "train":
@@ -96,7 +126,7 @@ class Progress:
         self.epochs.append(stats)
         if self.mode == "quiet":
             return
-        text = (f"epoch {stats.epoch}: loss {stats.loss:.4f}, {_fmt_count(stats.words_per_sec)} words/s, "
+        text = (f"epoch {stats.epoch}: loss {stats.loss:.4f}, {format_count(stats.words_per_sec)} words/s, "
                 f"{stats.seconds:.1f}s")
         if self.mode == "bar":
             self._bar.console.print(text)
