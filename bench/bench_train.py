@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import lzma
-import os
 import shutil
 import statistics
 import subprocess

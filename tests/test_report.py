@@ -182,7 +182,7 @@ def test_track_forwards_to_the_progress_object_and_reports_evaluations(trained):
 
 def test_samples_of_a_second_run_continue_the_first():
     report = TrainingReport(None)
-    for run in range(2):
+    for _run in range(2):
         for k in range(1, 6):
             report.on_progress({"done": 100 * k, "total": 500, "epoch": 1, "epochs": 1, "alpha": 0.025 / k,
                                 "loss": 1.0, "elapsed": 0.3 * k})

@@ -417,8 +417,7 @@ def as_source(corpus) -> TextSource | TokenSource | IdSource:
     else:
         first = None
         if iter(corpus) is not corpus:  # re-iterable
-            for first in corpus:
-                break
+            first = next(iter(corpus), None)
         else:
             it = iter(corpus)
             try:

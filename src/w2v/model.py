@@ -121,7 +121,7 @@ class Word2Vec:
             self._set_corpus(corpus)
             self.corpus_words = int(corpus.scan.n_tokens)
             return self
-        result = scan(source, max_vocab_size=cfg.max_vocab_size, progress=_hook(progress, "scan"))
+        result = scan(source, max_vocab_size=cfg.max_vocab_size, progress=_progress_method(progress, "scan"))
         _check_tokens(result, source)
         words = [str(w) for w in result.words]
         vocab, remap = Vocab.from_counts(words, result.counts, cfg.min_count)
@@ -235,7 +235,7 @@ class Word2Vec:
     @staticmethod
     def _scan_fixed(source, index: dict, progress) -> _Corpus:
         """Read ``source`` into an id stream of rows of a fixed vocabulary (others are dropped)."""
-        result = scan(source, fixed_index=dict(index), progress=_hook(progress, "scan"))
+        result = scan(source, fixed_index=dict(index), progress=_progress_method(progress, "scan"))
         _check_tokens(result, source)
         return _Corpus(source, result)
 
@@ -271,7 +271,7 @@ class Word2Vec:
         done: list[EpochStats] = []
         base = self.epochs_done - first  # epochs finished before this schedule's epoch 0
         self.schedule = {"total": total, "epoch": first, "job": start_job}
-        on_progress_epoch = _hook(progress, "epoch")
+        on_progress_epoch = _progress_method(progress, "epoch")
 
         def epoch_done(st: EpochStats) -> None:
             st.epoch += base
@@ -287,7 +287,7 @@ class Word2Vec:
             self.schedule = {"total": total, "epoch": position[0], "job": position[1]}
             checkpoint(self)
 
-        on_prog = _hook(progress, "train")
+        on_prog = _progress_method(progress, "train")
         try:
             trainer.run(self._corpus.pieces(vocab.index), self._corpus.stream_len, first, last, total,
                         start_job=start_job, on_progress=on_prog, on_epoch=epoch_done,
@@ -495,8 +495,9 @@ def _check_schedule(sch, where) -> dict | None:
     return dict(sch)
 
 
-def _hook(progress, name: str):
-    """The progress object's ``name`` method, or None (progress objects implement any subset)."""
+def _progress_method(progress, name: str):
+    """The progress object's ``name`` method, or None (a progress object has any subset of the
+    methods of :class:`w2v.progress.TrainingProgress`)."""
     return getattr(progress, name, None) if progress is not None else None
 
 

@@ -48,8 +48,25 @@ def format_count(n: float) -> str:
     return f"{n:.0f}"
 
 
+def _rich_bar(stream, info: bool, transient: bool):
+    """A rich progress display on ``stream``: description, bar, percentage, [info,] elapsed, eta."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    columns = [TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%")]
+    if info:
+        columns.append(TextColumn("{task.fields[info]}"))
+    columns += [TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn()]
+    return RichProgress(*columns, console=Console(file=stream), transient=transient)
+
+
+def _print_line(stream, seconds: float, text: str) -> None:
+    print(f"[w2v {seconds:7.1f}s] {text}", file=stream, flush=True)
+
+
 class Progress:
-    """``mode``: "auto" (bar on a terminal, lines otherwise), "bar", "lines" or "quiet"."""
+    """Training progress (:class:`TrainingProgress`) on the command line. ``mode``: "auto" (bar
+    on a terminal, lines otherwise), "bar", "lines" or "quiet"."""
 
     def __init__(self, mode: str = "auto", total_bytes: int | None = None, every: float = 10.0, stream=None):
         self.stream = stream or sys.stderr
@@ -69,15 +86,8 @@ class Progress:
 
     # -- rich bar --------------------------------------------------------------------------
     def _start_bar(self, description: str, total: float | None) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, Progress as RichProgress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
         self._stop_bar()
-        self._bar = RichProgress(
-            TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
-            TextColumn("{task.fields[info]}"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
-            console=Console(file=self.stream), transient=False,
-        )
+        self._bar = _rich_bar(self.stream, info=True, transient=False)
         self._bar.start()
         self._task = self._bar.add_task(description, total=total, info="")
 
@@ -90,7 +100,7 @@ class Progress:
         now = time.perf_counter()
         if force or now - self._last_line >= self.every:
             self._last_line = now
-            print(f"[w2v {now - self._t0:7.1f}s] {text}", file=self.stream, flush=True)
+            _print_line(self.stream, now - self._t0, text)
 
     # -- TrainingProgress ------------------------------------------------------------------
     def scan(self, nbytes: int, ntokens: int) -> None:
@@ -142,3 +152,45 @@ class Progress:
                 self._bar.console.print(text)
             else:
                 print(text, file=self.stream, flush=True)
+
+
+class StageBar:
+    """Staged progress (:class:`StageProgress`) on the command line: a bar per stage on a
+    terminal (cleared when the stage ends), otherwise a plain line (``label stage: done``) every
+    ``every`` seconds; nothing with ``quiet``."""
+
+    def __init__(self, label: str, quiet: bool = False, every: float = 10.0, stream=None):
+        self.label = label
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.every = every
+        self._t0 = time.perf_counter()
+        self._last = 0.0
+        self._bar = None
+        self._task = None
+        self._stage: str | None = None
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            if stage != self._stage:
+                self.close()
+                self._bar = _rich_bar(self.stream, info=False, transient=True)
+                self._bar.start()
+                self._task = self._bar.add_task(stage, total=total)
+                self._stage = stage
+            self._bar.update(self._task, completed=done, total=total)
+            return
+        now = time.perf_counter()
+        if now - self._last >= self.every:
+            self._last = now
+            amount = f"{100.0 * done / total:5.1f}%" if total else f"{done:,}"
+            _print_line(self.stream, now - self._t0, f"{self.label} {stage}: {amount}")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+            self._stage = None
