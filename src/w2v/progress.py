@@ -82,7 +82,6 @@ class Progress:
         self._scan_tokens = 0
         self._last_line = 0.0
         self._t0 = time.perf_counter()
-        self.epochs: list = []
 
     # -- rich bar --------------------------------------------------------------------------
     def _start_bar(self, description: str, total: float | None) -> None:
@@ -133,7 +132,6 @@ class Progress:
             self._line(f"training {pct:5.1f}%  {text}")
 
     def epoch(self, stats) -> None:
-        self.epochs.append(stats)
         if self.mode == "quiet":
             return
         text = (f"epoch {stats.epoch}: loss {stats.loss:.4f}, {format_count(stats.words_per_sec)} words/s, "

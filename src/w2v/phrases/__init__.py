@@ -48,7 +48,7 @@ from ..atomic import atomic_file
 from ..corpus import disk_size, line_chunks, paths_of, split_line_tokens
 from ..errors import ConfigError, InputError
 from .apply import Applier, PhrasedSource, ReplaySource, glue_tokens, plain_layout, w2p_layout
-from .learn import CHUNK_BYTES, Learner
+from .learn import CHUNK_BYTES, Learner, no_progress
 from .passes import DEFAULT_THRESHOLD, SCORERS, PhrasePass, default_schedule, scores
 from .tables import LINE_END, Connectors
 
@@ -62,10 +62,6 @@ MAX_VOCAB_SIZE = 40_000_000
 
 FORMAT = "w2v-phrases"
 FORMAT_VERSION = 1
-
-
-def _no_progress(stage: str, done: int, total: int | None) -> None:
-    pass
 
 
 class Phrases:
@@ -240,7 +236,7 @@ class Phrases:
         phrases joined, one output line per input line. The layout is word2phrase's: every word
         is preceded by a space, so each line starts with one (``plain=True`` drops it).
         Returns the number of lines written; ``passes[k].joins`` holds the joins made."""
-        progress = progress or _no_progress
+        progress = progress or no_progress
         joins = [0] * len(self.passes)
         lines = 0
         with atomic_file(out_path, "wb") as fh:

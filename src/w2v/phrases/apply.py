@@ -119,6 +119,7 @@ class PhrasedSource(TokenSource):
         paths = paths_of(source) if not isinstance(source, TokenSource) else None
         self.source = TextSource(paths) if paths is not None else as_source(source)
         self.paths = getattr(self.source, "paths", [])
+        self._applier: Applier | None = None
 
     @property
     def total_bytes(self):
@@ -131,7 +132,9 @@ class PhrasedSource(TokenSource):
     def blocks(self) -> Iterator[Block]:
         from ..kernels.phrases import MARK
 
-        applier = self.phrases._get_applier()
+        if self._applier is None:
+            self._applier = Applier(self.phrases)
+        applier = self._applier
         delim = self.phrases.delimiter
         for block in self.source.blocks():
             if isinstance(block.tokens, np.ndarray):

@@ -33,7 +33,7 @@ CACHE_BYTES = 256 << 20
 """Ids of the corpus kept in memory between passes; past this they go to a temporary file."""
 
 
-def _no_progress(stage: str, done: int, total: int | None) -> None:
+def no_progress(stage: str, done: int, total: int | None) -> None:
     pass
 
 
@@ -200,7 +200,7 @@ class Learner:
 
         self.K = K
         self.ph = ph
-        self.progress = progress if callable(progress) else _no_progress
+        self.progress = progress if callable(progress) else no_progress
         message = getattr(progress, "message", None)
         self.message = message if callable(message) else _no_message
         self.vocab = TokenIds()
