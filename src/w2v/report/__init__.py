@@ -29,7 +29,6 @@ Here: collecting (:class:`TrainingReport`) and reading a report back; ``figure``
 plots (one function a panel), ``page`` writes the HTML, ``writer`` the background thread.
 """
 
-
 from __future__ import annotations
 
 import json
