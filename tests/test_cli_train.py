@@ -45,7 +45,7 @@ def test_compressed_inputs_folders_and_stdin_give_the_same_vocabulary(corpus, tm
                           ([tmp_path / "c.xz"], None), (["-"], gzip.compress(data))):
         voc = tmp_path / f"vocab{len(vocabs)}.txt"
         r = run_w2v("train", *inputs, "-o", tmp_path / "o.txt", "--epochs", 1, "--dim", 8, "--save-vocab", voc,
-                "-q", stdin=stdin)
+                    "-q", stdin=stdin)
         assert r.returncode == 0, r.stderr.decode()
         vocabs.append(voc.read_text())
     assert all(v == vocabs[0] for v in vocabs)
@@ -57,7 +57,7 @@ def test_read_vocab_and_json_summary(corpus, tmp_path):
     voc = tmp_path / "v.txt"
     voc.write_text("the 100\nof 50\nand 40\nto 30\nnosuchword 20\n")
     r = run_w2v("train", d / "a.txt", "-o", tmp_path / "m", "--read-vocab", voc, "--epochs", 2, "--dim", 8,
-            "--json", "-q")
+                "--json", "-q")
     assert r.returncode == 0, r.stderr.decode()
     info = json.loads(r.stdout)
     assert info["vocab_size"] == 5
@@ -145,7 +145,7 @@ def test_report_and_eval_each_epoch_in_the_json_summary(corpus, tmp_path):
     d, _ = corpus
     rep = tmp_path / "r.html"
     r = run_w2v("train", d / "a.txt", "-o", tmp_path / "v.bin", "--epochs", 2, "--dim", 8, "--report", rep,
-            "--eval-each-epoch", "--json", "-q")
+                "--eval-each-epoch", "--json", "-q")
     assert r.returncode == 0, r.stderr.decode()
     info = json.loads(r.stdout)
     assert [e["epoch"] for e in info["epochs"]] == [1, 2]
