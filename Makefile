@@ -1,4 +1,5 @@
-# Two entry points: `make run` (train on the bundled corpus, show neighbours) and `make test`.
+# Two entry points: `make run` (train on the bundled corpus, show neighbours) and `make test`
+# (the lint gate, ruff with the rules in pyproject.toml, then the test suite).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN     = $(VENV)/bin
@@ -16,6 +17,7 @@ run: $(STAMP)
 	$(BIN)/w2v demo -o out/demo.bin
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -4,19 +4,12 @@ import bz2
 import gzip
 import json
 import lzma
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from conftest import run_w2v
 
 from w2v.datasets import sample_path
-
-W2V = [sys.executable, "-m", "w2v.cli"]
-
-
-def run(*args, stdin=None):
-    return subprocess.run([*W2V, *map(str, args)], input=stdin, capture_output=True, timeout=300)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +25,7 @@ def corpus(tmp_path_factory):
 def test_train_writes_binary_and_prints_summary(corpus, tmp_path):
     d, _ = corpus
     out = tmp_path / "v.bin"
-    r = run("train", d / "a.txt", "-o", out, "--arch", "skipgram", "--dim", 16, "--epochs", 2, "--min-count", 3)
+    r = run_w2v("train", d / "a.txt", "-o", out, "--arch", "skipgram", "--dim", 16, "--epochs", 2, "--min-count", 3)
     assert r.returncode == 0, r.stderr.decode()
     assert out.is_file()
     header = out.read_bytes().split(b"\n", 1)[0].split()
@@ -51,8 +44,8 @@ def test_compressed_inputs_folders_and_stdin_give_the_same_vocabulary(corpus, tm
     for inputs, stdin in (([d / "a.txt"], None), ([tmp_path / "in"], None), ([tmp_path / "b.bz2"], None),
                           ([tmp_path / "c.xz"], None), (["-"], gzip.compress(data))):
         voc = tmp_path / f"vocab{len(vocabs)}.txt"
-        r = run("train", *inputs, "-o", tmp_path / "o.txt", "--epochs", 1, "--dim", 8, "--save-vocab", voc,
-                "-q", stdin=stdin)
+        r = run_w2v("train", *inputs, "-o", tmp_path / "o.txt", "--epochs", 1, "--dim", 8, "--save-vocab", voc,
+                    "-q", stdin=stdin)
         assert r.returncode == 0, r.stderr.decode()
         vocabs.append(voc.read_text())
     assert all(v == vocabs[0] for v in vocabs)
@@ -63,8 +56,8 @@ def test_read_vocab_and_json_summary(corpus, tmp_path):
     d, _ = corpus
     voc = tmp_path / "v.txt"
     voc.write_text("the 100\nof 50\nand 40\nto 30\nnosuchword 20\n")
-    r = run("train", d / "a.txt", "-o", tmp_path / "m", "--read-vocab", voc, "--epochs", 2, "--dim", 8,
-            "--json", "-q")
+    r = run_w2v("train", d / "a.txt", "-o", tmp_path / "m", "--read-vocab", voc, "--epochs", 2, "--dim", 8,
+                "--json", "-q")
     assert r.returncode == 0, r.stderr.decode()
     info = json.loads(r.stdout)
     assert info["vocab_size"] == 5
@@ -75,7 +68,7 @@ def test_read_vocab_and_json_summary(corpus, tmp_path):
 def test_invalid_utf8_is_replaced_not_fatal(tmp_path):
     p = tmp_path / "bad.txt"
     p.write_bytes(b"caf\xe9 au lait caf\xe9 au lait\n" * 50)
-    r = run("train", p, "-o", tmp_path / "o.txt", "--min-count", 1, "--epochs", 1, "--dim", 4, "-q")
+    r = run_w2v("train", p, "-o", tmp_path / "o.txt", "--min-count", 1, "--epochs", 1, "--dim", 4, "-q")
     assert r.returncode == 0, r.stderr.decode()
     assert "caf\ufffd" in (tmp_path / "o.txt").read_text(encoding="utf-8")
 
@@ -92,7 +85,7 @@ def test_invalid_utf8_is_replaced_not_fatal(tmp_path):
 def test_bad_parameters_exit_2_with_one_clear_line(corpus, tmp_path, args, message):
     d, _ = corpus
     out = tmp_path / "o.bin"
-    r = run("train", d / "a.txt", "-o", out, *args)
+    r = run_w2v("train", d / "a.txt", "-o", out, *args)
     err = r.stderr.decode()
     assert r.returncode == 2, err
     assert message in err
@@ -118,7 +111,7 @@ def test_bad_inputs_exit_2(tmp_path, setup, message):
     elif setup == "emptydir":
         p.mkdir()
     out = tmp_path / "o.bin"
-    r = run("train", p, "-o", out)
+    r = run_w2v("train", p, "-o", out)
     err = r.stderr.decode()
     assert r.returncode == 2, err
     assert message in err and "Traceback" not in err
@@ -131,7 +124,7 @@ def test_unwritable_output_is_refused_before_training(corpus, tmp_path):
     ro.mkdir()
     ro.chmod(0o500)
     try:
-        r = run("train", d / "a.txt", "-o", ro / "x.bin")
+        r = run_w2v("train", d / "a.txt", "-o", ro / "x.bin")
         if r.returncode == 0:  # running as a user that ignores permissions (root)
             pytest.skip("permissions are not enforced for this user")
         assert r.returncode == 2 and b"permission denied" in r.stderr
@@ -143,7 +136,7 @@ def test_unwritable_output_is_refused_before_training(corpus, tmp_path):
 def test_output_under_a_file_is_refused_before_training(corpus, tmp_path):
     d, _ = corpus
     (tmp_path / "afile").write_text("x")
-    r = run("train", d / "a.txt", "-o", tmp_path / "afile" / "x.bin")
+    r = run_w2v("train", d / "a.txt", "-o", tmp_path / "afile" / "x.bin")
     assert r.returncode == 2 and b"is not a folder" in r.stderr
     assert b"counting" not in r.stderr
 
@@ -151,8 +144,8 @@ def test_output_under_a_file_is_refused_before_training(corpus, tmp_path):
 def test_report_and_eval_each_epoch_in_the_json_summary(corpus, tmp_path):
     d, _ = corpus
     rep = tmp_path / "r.html"
-    r = run("train", d / "a.txt", "-o", tmp_path / "v.bin", "--epochs", 2, "--dim", 8, "--report", rep,
-            "--eval-each-epoch", "--json", "-q")
+    r = run_w2v("train", d / "a.txt", "-o", tmp_path / "v.bin", "--epochs", 2, "--dim", 8, "--report", rep,
+                "--eval-each-epoch", "--json", "-q")
     assert r.returncode == 0, r.stderr.decode()
     info = json.loads(r.stdout)
     assert [e["epoch"] for e in info["epochs"]] == [1, 2]
@@ -179,7 +172,7 @@ def test_train_with_phrases_gives_phrase_tokens(tmp_path):
     p = tmp_path / "c.txt"
     p.write_text("\n".join(lines) + "\n")
     out = tmp_path / "v.txt"
-    r = run("train", p, "-o", out, "--phrases", 2, "--epochs", 1, "--dim", 8, "--min-count", 5, "-q")
+    r = run_w2v("train", p, "-o", out, "--phrases", 2, "--epochs", 1, "--dim", 8, "--min-count", 5, "-q")
     assert r.returncode == 0, r.stderr.decode()
     words = {line.split(" ", 1)[0] for line in out.read_text().splitlines()[1:]}
     assert any(w.count("_") >= 2 for w in words), sorted(w for w in words if "_" in w)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import main_status, run_w2v
 from hypothesis import given, settings, strategies as st
 
-from w2v.cli import main
 from w2v.corpus import TextSource, TokenSource
 from w2v.errors import ConfigError, InputError
 from w2v.phrases import Phrases
@@ -26,14 +26,6 @@ WORD2PHRASE = Path("/work/peers/bin/word2phrase")
 # Pairs: new york 3, york is 3, is old 2, the rest once.
 TINY = ["new york is big", "new york is old", "i love new york", "new cars are big", "york is old"]
 TINY_TOKENS = [s.split() for s in TINY]
-
-
-def cli(*args) -> int:
-    try:
-        main([str(a) for a in args])
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def read_lines(path) -> list[str]:
@@ -444,8 +436,8 @@ def test_unusual_whitespace_and_bytes_survive(tmp_path):
 
 def test_nul_bytes_are_an_input_error(tmp_path):
     src = tmp_path / "c.bin"
-    src.write_bytes(b"abc\x00def\n")
-    with pytest.raises(InputError, match="NUL"):
+    src.write_bytes(b"new york\nabc\x00def\n")
+    with pytest.raises(InputError, match=r"c.bin: NUL byte at byte 12 \(line 2\)"):
         Phrases(src)
 
 
@@ -463,7 +455,7 @@ def corpus_file(tmp_path_factory):
 
 def test_cli_learns_writes_saves_and_applies(corpus_file, tmp_path, capsys):
     out, model = tmp_path / "o.txt", tmp_path / "m.json"
-    assert cli("phrases", corpus_file, "-o", out, "--threshold", 20, "--passes", 2, "--save-model", model) == 0
+    assert main_status("phrases", corpus_file, "-o", out, "--threshold", 20, "--passes", 2, "--save-model", model) == 0
     err = capsys.readouterr().err
     assert "pass 1: threshold 20" in err and "pass 2: threshold 10" in err and "new_york_city" in err
     assert "e.g." in err and "wrote" in err
@@ -472,7 +464,7 @@ def test_cli_learns_writes_saves_and_applies(corpus_file, tmp_path, capsys):
     gz = tmp_path / "c.txt.gz"
     gz.write_bytes(gzip.compress(corpus_file.read_bytes()))
     again = tmp_path / "again.txt"
-    assert cli("phrases", gz, "-o", again, "--model", model, "-q") == 0
+    assert main_status("phrases", gz, "-o", again, "--model", model, "-q") == 0
     assert again.read_bytes() == out.read_bytes()
     assert capsys.readouterr().err == ""
 
@@ -481,7 +473,7 @@ def test_cli_schedule_connectors_and_npmi(corpus_file, tmp_path, capsys):
     conn = tmp_path / "conn.txt"
     conn.write_text("of the\nand\n")
     out = tmp_path / "o.txt"
-    assert cli("phrases", corpus_file, "-o", out, "--scoring", "npmi", "--threshold-schedule", "0.6,0.4",
+    assert main_status("phrases", corpus_file, "-o", out, "--scoring", "npmi", "--threshold-schedule", "0.6,0.4",
                "--connectors", conn, "--plain") == 0
     err = capsys.readouterr().err
     assert "threshold 0.6" in err and "threshold 0.4" in err
@@ -490,21 +482,38 @@ def test_cli_schedule_connectors_and_npmi(corpus_file, tmp_path, capsys):
 
 def test_cli_errors_are_one_line(tmp_path, capsys):
     out = tmp_path / "o.txt"
-    assert cli("phrases", tmp_path / "missing.txt", "-o", out) == 2
+    assert main_status("phrases", tmp_path / "missing.txt", "-o", out) == 2
     assert "no such file" in capsys.readouterr().err
-    assert cli("phrases", tmp_path, "-o", out, "--scoring", "pmi") == 2
+    assert main_status("phrases", tmp_path, "-o", out, "--scoring", "pmi") == 2
     assert not out.exists()
     f = tmp_path / "x.txt"
     f.write_text("a b\n")
-    assert cli("phrases", f, "-o", out, "--connectors", tmp_path / "nope.txt") == 2
+    assert main_status("phrases", f, "-o", out, "--connectors", tmp_path / "nope.txt") == 2
     assert "connector" in capsys.readouterr().err
     assert not out.exists()
 
 
+def test_a_corrupt_gz_among_the_inputs_fails_as_in_training(tmp_path, capsys):
+    text = ("new york is big\n" * 500).encode()
+    (tmp_path / "a.txt").write_bytes(text)
+    (tmp_path / "c.txt").write_bytes(text)
+    blob = bytearray(gzip.compress(text))
+    blob[10] = 0x07  # the first deflate block: final, of the reserved type 3 (zlib.error)
+    (tmp_path / "b.gz").write_bytes(bytes(blob))
+    inputs = [tmp_path / n for n in ("a.txt", "b.gz", "c.txt")]
+    errors = []
+    for command in (["phrases", *inputs, "-o", tmp_path / "p.txt"], ["train", *inputs, "-o", tmp_path / "v.txt"]):
+        assert main_status(*command, "-q") == 2
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1]
+    assert errors[0].startswith(f"error: {tmp_path / 'b.gz'}: corrupt or truncated compressed data")
+    assert errors[0].count("\n") == 1
+    assert not (tmp_path / "p.txt").exists() and not (tmp_path / "v.txt").exists()
+
+
 def test_cli_reads_stdin(corpus_file, tmp_path):
     out = tmp_path / "o.txt"
-    r = subprocess.run([sys.executable, "-m", "w2v.cli", "phrases", "-", "-o", str(out), "--threshold", "20", "-q"],
-                       input=corpus_file.read_bytes(), capture_output=True, timeout=120)
+    r = run_w2v("phrases", "-", "-o", out, "--threshold", 20, "-q", stdin=corpus_file.read_bytes())
     assert r.returncode == 0, r.stderr.decode()
     ref = tmp_path / "ref.txt"
     Phrases(corpus_file, threshold=20).write(corpus_file, ref)

@@ -1,23 +1,16 @@
 """The embedding map: PNG of the asked size, not blank, labels that do not overlap."""
 
 import io
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from conftest import png_size, run_w2v
 
 pytest.importorskip("matplotlib")
 
 from w2v import KeyedVectors, W2VError  # noqa: E402
 from w2v.plot import choose_words, embedding_map, pca_2d, place_labels  # noqa: E402
 
-W2V = [sys.executable, "-m", "w2v.cli"]
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def ink(data: bytes) -> float:
@@ -112,33 +105,29 @@ def test_pca_matches_the_svd_and_reports_variance():
     assert (coords ** 2).sum(axis=0) == pytest.approx(s[:2] ** 2)
 
 
-def run(*args):
-    return subprocess.run([*W2V, *map(str, args)], capture_output=True, timeout=120)
-
-
 def test_cli_plot_top_and_words(vec_file, tmp_path):
     out = tmp_path / "map.png"
-    r = run("plot", vec_file, "--top", 200, "--size", "1200x900", "-o", out)
+    r = run_w2v("plot", vec_file, "--top", 200, "--size", "1200x900", "-o", out)
     assert r.returncode == 0, r.stderr.decode()
     assert png_size(out.read_bytes()) == (1200, 900) and ink(out.read_bytes()) > 0.01
     assert b"200 words" in r.stderr
-    r = run("plot", vec_file, "w000", "w003xxx", "-n", 6, "-o", tmp_path / "m.svg", "-q")
+    r = run_w2v("plot", vec_file, "w000", "w003xxx", "-n", 6, "-o", tmp_path / "m.svg", "-q")
     assert r.returncode == 0 and r.stderr == b""
     assert (tmp_path / "m.svg").read_bytes().lstrip().startswith(b"<?xml")
 
 
 def test_cli_plot_errors(vec_file, tmp_path):
-    r = run("plot", vec_file, "nosuchword", "-o", tmp_path / "m.png")
+    r = run_w2v("plot", vec_file, "nosuchword", "-o", tmp_path / "m.png")
     assert r.returncode == 2 and b"not in the vocabulary: nosuchword" in r.stderr
-    r = run("plot", vec_file, "-o", tmp_path / "m.jpg")
+    r = run_w2v("plot", vec_file, "-o", tmp_path / "m.jpg")
     assert r.returncode == 2 and b".png, .svg or .pdf" in r.stderr
     assert not (tmp_path / "m.png").exists() and not (tmp_path / "m.jpg").exists()
-    r = run("plot", vec_file, "--size", "big", "-o", tmp_path / "m.png")
+    r = run_w2v("plot", vec_file, "--size", "big", "-o", tmp_path / "m.png")
     assert r.returncode == 2 and b"1600x1200" in r.stderr
 
 
 def test_tsne_needs_scikit_learn_or_works(vec_file, tmp_path):
-    r = run("plot", vec_file, "--top", 60, "--method", "tsne", "-o", tmp_path / "t.png")
+    r = run_w2v("plot", vec_file, "--top", 60, "--method", "tsne", "-o", tmp_path / "t.png")
     try:
         import sklearn  # noqa: F401
     except ImportError:

@@ -9,10 +9,10 @@ import subprocess
 import sys
 
 import pytest
+from conftest import W2V, run_w2v
 
 from w2v.datasets import sample_path
 
-W2V = [sys.executable, "-m", "w2v.cli"]
 CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")  # anything but tab and newline
 
 
@@ -26,12 +26,8 @@ def corpus(tmp_path_factory):
     return p
 
 
-def run(*args):
-    return subprocess.run([*W2V, *map(str, args)], capture_output=True, timeout=300)
-
-
 def test_train_output_to_a_pipe_is_plain_lines(corpus, tmp_path):
-    r = run("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 2, "--min-count", 3)
+    r = run_w2v("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 2, "--min-count", 3)
     assert r.returncode == 0, r.stderr.decode()
     assert not CONTROL.search(r.stderr), r.stderr[:300]
     assert not CONTROL.search(r.stdout)
@@ -41,12 +37,12 @@ def test_train_output_to_a_pipe_is_plain_lines(corpus, tmp_path):
 
 
 def test_quiet_silences_everything(corpus, tmp_path):
-    r = run("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 1, "--min-count", 3, "-q")
+    r = run_w2v("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 1, "--min-count", 3, "-q")
     assert r.returncode == 0 and r.stderr == b"" and r.stdout == b""
 
 
 def test_phrases_output_to_a_pipe_has_no_control_characters(corpus, tmp_path):
-    r = run("phrases", corpus, "-o", tmp_path / "p.txt", "--min-count", 3)
+    r = run_w2v("phrases", corpus, "-o", tmp_path / "p.txt", "--min-count", 3)
     assert r.returncode == 0, r.stderr.decode()
     assert r.stderr and not CONTROL.search(r.stderr), r.stderr[:300]
 

@@ -5,11 +5,11 @@ import io
 import json
 import lzma
 import re
-import subprocess
 import sys
 
 import numpy as np
 import pytest
+from conftest import png_size, run_w2v
 
 pytest.importorskip("matplotlib")
 
@@ -19,11 +19,6 @@ from w2v.report import TrainingReport, read_report, render_figure  # noqa: E402
 from w2v.trainer import EpochStats  # noqa: E402
 
 EPOCHS = 3
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
 def png_pixels(data: bytes) -> np.ndarray:
@@ -151,21 +146,10 @@ def test_bad_report_suffix(tmp_path, name):
         TrainingReport(tmp_path / name)
 
 
-def _train_has_report_option() -> bool:
-    from typer.main import get_command
-
-    from w2v.cli import app
-
-    train = get_command(app).commands["train"]
-    return any("--report" in p.opts for p in train.params)
-
-
-@pytest.mark.skipif(not _train_has_report_option(), reason="w2v train --report not wired yet")
 def test_cli_train_report(corpus, tmp_path):
     out = tmp_path / "report.html"
-    r = subprocess.run([sys.executable, "-m", "w2v.cli", "train", str(corpus), "-o", str(tmp_path / "v.bin"),
-                        "--dim", "8", "--epochs", "2", "--min-count", "2", "--report", str(out), "--json", "-q"],
-                       capture_output=True, timeout=300)
+    r = run_w2v("train", corpus, "-o", tmp_path / "v.bin", "--dim", 8, "--epochs", 2, "--min-count", 2,
+                "--report", out, "--json", "-q")
     assert r.returncode == 0, r.stderr.decode()
     data = read_report(out)
     assert [e["epoch"] for e in data["epochs"]] == [1, 2]
@@ -198,7 +182,7 @@ def test_track_forwards_to_the_progress_object_and_reports_evaluations(trained):
 
 def test_samples_of_a_second_run_continue_the_first():
     report = TrainingReport(None)
-    for run in range(2):
+    for _run in range(2):
         for k in range(1, 6):
             report.on_progress({"done": 100 * k, "total": 500, "epoch": 1, "epochs": 1, "alpha": 0.025 / k,
                                 "loss": 1.0, "elapsed": 0.3 * k})

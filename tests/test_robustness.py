@@ -1,7 +1,10 @@
 """Bad input never crashes: fuzzed corpora, vocabulary files and model folders give w2v's own
 errors; counting a stream of very many distinct words stays within the max_vocab_size bound."""
 
+import bz2
+import gzip
 import json
+import lzma
 import shutil
 import subprocess
 import sys
@@ -12,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from w2v.corpus import TextSource
+from w2v.corpus import TextSource, compression_of
 from w2v.errors import W2VError
 from w2v.model import Word2Vec, load
 from w2v.stream import scan
@@ -30,7 +33,9 @@ def test_any_bytes_as_corpus_count_or_fail_cleanly(tmp_path, data):
         r = scan(TextSource([p]))
     except W2VError:
         return
-    assert r.n_tokens == len(data.decode("utf-8", "replace").split()) - 0 or r.n_tokens >= 0
+    assert b"\x00" not in data  # NUL is refused
+    unpack = {"gzip": gzip.decompress, "bz2": bz2.decompress, "xz": lzma.decompress}.get(compression_of(data), bytes)
+    assert r.n_tokens == len(unpack(data).decode("utf-8", "replace").split())
 
 
 @FUZZ
@@ -52,18 +57,44 @@ def test_cut_and_corrupted_compressed_corpora(tmp_path, cut, flip):
             assert name in str(exc)
 
 
+def _first_bad_vocab_line(data: bytes) -> int | None:
+    """The first line (from 1) that is not 'word count' with a new word and a count >= 0."""
+    seen = set()
+    for no, raw in enumerate(data.split(b"\n"), 1):
+        if b"\x00" in raw:
+            return no
+        parts = raw.decode("utf-8", "replace").split()
+        if not parts:
+            continue
+        if len(parts) != 2 or parts[0] in seen:
+            return no
+        try:
+            if int(parts[1]) < 0:
+                return no
+        except ValueError:
+            return no
+        seen.add(parts[0])
+    return None
+
+
 @FUZZ
 @given(lines=st.lists(st.text(max_size=30), max_size=20))
 def test_vocab_files_parse_or_fail_with_a_line_number(tmp_path, lines):
     p = tmp_path / "v.txt"
-    p.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass") if False else \
-        p.write_bytes("\n".join(lines).encode("utf-8", "replace"))
+    data = "\n".join(lines).encode("utf-8", "replace")
+    p.write_bytes(data)
+    bad = _first_bad_vocab_line(data)
     try:
         words, counts = Vocab.read_counts(p)
     except W2VError as exc:
-        assert str(p) in str(exc)
+        if bad is None:  # nothing wrong on any line: the file holds no word at all
+            assert str(exc) == f"{p}: vocabulary file is empty"
+            assert not data.decode("utf-8", "replace").split()
+        else:
+            assert str(exc).startswith(f"{p}:{bad}: ")
         return
-    assert len(words) == len(counts) == len(set(words))
+    assert bad is None
+    assert len(words) == len(counts) == len(set(words)) > 0
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +130,12 @@ def test_config_json_with_unknown_or_out_of_range_values(model_dir, tmp_path, ke
     try:
         load(d)
     except W2VError as exc:
-        assert "config.json" in str(exc) or "copy" in str(exc)
+        # the error names the file at fault: config.json, or the array that no longer fits it
+        msg = str(exc)
+        if key == "vector_size" and msg.startswith(f"{d}/vectors.npy: "):
+            assert "shape" in msg
+        else:
+            assert msg.startswith(f"{d / 'config.json'}: "), msg
 
 
 @FUZZ

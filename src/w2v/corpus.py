@@ -12,6 +12,10 @@ Three kinds of source share that interface:
 - :class:`TokenSource`: any iterable of token lists (``[["a", "b"], ["c"]]``).
 - :class:`IdSource`: a sequence of integer arrays (pre-tokenised ids, e.g. graph walks); the ids
   are the tokens, no string work is done.
+
+Phrases read the same files through :func:`line_chunks` and :func:`split_line_tokens`, which keep
+every line (empty ones too) and split words as word2phrase does; small files (evaluation sets,
+word lists) are read whole by :func:`read_all`. All of them open files with :func:`open_binary`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import sys
 import zlib
 from dataclasses import dataclass
@@ -37,6 +42,10 @@ MAX_SENTENCE = 10_000
 
 BLOCK_BYTES = 1 << 22
 """How much text is read, decoded and split at once."""
+
+DECODE_ERRORS = (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError)
+"""What reading a corrupt or truncated compressed stream raises (gzip: zlib.error, EOFError and
+BadGzipFile, an OSError; xz: LZMAError; bz2: OSError, EOFError, ValueError)."""
 
 _MAGIC = (  # (first bytes, name, opener over a binary file object)
     (b"\x1f\x8b", "gzip", lambda f: gzip.GzipFile(fileobj=f)),
@@ -92,6 +101,29 @@ def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
     return out
 
 
+def _names_files(obj) -> bool:
+    """A path, or a non-empty list or tuple of paths."""
+    return isinstance(obj, (str, os.PathLike)) or (
+        isinstance(obj, (list, tuple)) and bool(obj) and all(isinstance(p, (str, os.PathLike)) for p in obj))
+
+
+def paths_of(obj) -> list[str] | None:
+    """The input files ``obj`` names (a path, a list of paths, a TextSource), expanded as
+    :func:`expand_paths` does; None for anything else (token lists, iterators)."""
+    if isinstance(obj, TextSource):
+        return list(obj.paths)
+    if not _names_files(obj):
+        return None
+    return expand_paths([obj] if isinstance(obj, (str, os.PathLike)) else obj)
+
+
+def disk_size(paths: Sequence[str]) -> int | None:
+    """Size on disk of all inputs (compressed size for compressed files); None with stdin."""
+    if "-" in paths:
+        return None
+    return sum(os.path.getsize(p) for p in paths)
+
+
 def open_binary(path: str) -> tuple[BinaryIO, BinaryIO]:
     """Open a file (or ``-``) for reading bytes, decompressing by magic bytes.
 
@@ -118,7 +150,7 @@ def _read_blocks(path: str, block_bytes: int) -> Iterator[tuple[bytes, int, int]
         while True:
             try:
                 data = fh.read(block_bytes)
-            except (OSError, EOFError, lzma.LZMAError, zlib.error, ValueError) as exc:
+            except DECODE_ERRORS as exc:
                 raise InputError(f"{path}: corrupt or truncated compressed data near byte {offset} ({exc})") from exc
             if not data:
                 break
@@ -173,9 +205,7 @@ class TextSource:
     @property
     def total_bytes(self) -> int | None:
         """Size on disk of all inputs (compressed size for compressed files); None with stdin."""
-        if "-" in self.paths:
-            return None
-        return sum(os.path.getsize(p) for p in self.paths)
+        return disk_size(self.paths)
 
     @property
     def restartable(self) -> bool:
@@ -189,17 +219,22 @@ class TextSource:
         for path in self.paths:
             done = 0
             for chunk, offset, disk_pos in _read_blocks(path, self.block_bytes):
-                nul = chunk.find(b"\x00")
-                if nul >= 0:
-                    line = chunk.count(b"\n", 0, nul) + _lines_before(path, offset)
-                    raise InputError(
-                        f"{path}: NUL byte at byte {offset + nul} (line {line + 1}); "
-                        "this looks like a binary file, not text"
-                    )
+                _refuse_nul(path, chunk, offset)
                 text = chunk.decode("utf-8", errors="replace")
                 tokens, lengths = split_sentences(line.split() for line in text.split("\n"))
                 yield Block(tokens, lengths, max(0, disk_pos - done))
                 done = max(done, disk_pos)
+
+
+def _refuse_nul(path: str, chunk: bytes, offset: int) -> None:
+    """A NUL byte means a binary file, not text: an error naming its byte and line."""
+    nul = chunk.find(b"\x00")
+    if nul >= 0:
+        where = f"byte {offset + nul}"
+        if path != "-":  # (stdin cannot be read again to count the lines before the chunk)
+            line = chunk.count(b"\n", 0, nul) + _lines_before(path, offset) + 1
+            where += f" (line {line})"
+        raise InputError(f"{path}: NUL byte at {where}; this looks like a binary file, not text")
 
 
 def _tell(raw: BinaryIO) -> int:
@@ -217,6 +252,88 @@ def _lines_before(path: str, offset: int) -> int:
             break
         count += chunk.count(b"\n", 0, max(0, offset - off))
     return count
+
+
+# Lines as word2phrase reads them (for phrases): every line kept, words split on space, tab and
+# newline only. str.split() also breaks on the characters below; they are swapped for lone
+# surrogates (which decoding never produces) around the split.
+_EXOTIC = ("\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+           + "\u2028\u2029\u202f\u205f\u3000")
+_PROTECT = str.maketrans({c: chr(0xD800 + i) for i, c in enumerate(_EXOTIC)})
+_UNPROTECT = str.maketrans({chr(0xD800 + i): c for i, c in enumerate(_EXOTIC)})
+_EXOTIC_RE = re.compile("[" + re.escape(_EXOTIC) + "]")
+_EXOTIC_ASCII = "\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def line_chunks(paths: Sequence[str], chunk_bytes: int = BLOCK_BYTES) -> Iterator[tuple[bytes, str, int]]:
+    """(chunk of whole lines, its path, bytes on disk consumed since the previous chunk) for each
+    file in turn, read as :class:`TextSource` reads them (same errors), with every file's last
+    line ended by a newline if it lacks one."""
+    for path in paths:
+        held = None  # one chunk is held back, to end the file's last line
+        seen = 0
+        for chunk, offset, pos in _read_blocks(path, chunk_bytes):
+            _refuse_nul(path, chunk, offset)
+            if held is not None:
+                yield held
+            held = (chunk, path, max(0, pos - seen))
+            seen = max(seen, pos)
+        if held is not None:
+            chunk, _, disk = held
+            yield (chunk if chunk.endswith(b"\n") else chunk + b"\n"), path, disk
+
+
+def split_line_tokens(chunk: bytes, line_end: str = "\x00") -> list[str]:
+    """Words of a chunk of whole lines, with ``line_end`` after each line's words.
+
+    Words break on space, tab and newline only; carriage returns are dropped (word2phrase's
+    reading). Bytes that are not UTF-8 survive as surrogate escapes (to be written back as they
+    were). ``line_end`` must not occur in the text (NUL never does in text that was read)."""
+    text = chunk.decode("utf-8", "surrogateescape")
+    if "\r" in text:
+        text = text.replace("\r", "")
+    if text.isascii():
+        exotic = any(c in text for c in _EXOTIC_ASCII)
+    else:
+        exotic = _EXOTIC_RE.search(text) is not None
+    end = f" {line_end} "
+    if exotic:
+        return [t.translate(_UNPROTECT) for t in text.translate(_PROTECT).replace("\n", end).split()]
+    return text.replace("\n", end).split()
+
+
+def read_all(path: str | os.PathLike) -> bytes:
+    """The whole content of a small file (an evaluation set, a word list), decompressed by magic
+    bytes as every other input; errors name the file."""
+    p = str(path)
+    if p != "-" and os.path.isdir(p):
+        raise InputError(f"{p}: is a folder, expected a file")
+    if p != "-" and not os.path.exists(p):
+        raise InputError(f"{p}: no such file")
+    fh, _ = open_binary(p)
+    try:
+        return fh.read()
+    except DECODE_ERRORS as exc:
+        raise InputError(f"{p}: corrupt or truncated compressed data ({exc})") from exc
+    finally:
+        if p != "-":
+            fh.close()
+
+
+def cut_lengths(lengths: np.ndarray, max_len: int = MAX_SENTENCE) -> np.ndarray:
+    """Sentence lengths (int64) with empty sentences dropped and long ones cut at ``max_len``, as
+    :func:`split_sentences` cuts token lists."""
+    lengths = np.asarray(lengths)
+    lengths = lengths[lengths > 0]
+    if lengths.size and lengths.max() > max_len:
+        out = []
+        for n in lengths.tolist():
+            while n > max_len:
+                out.append(max_len)
+                n -= max_len
+            out.append(n)
+        lengths = np.asarray(out, dtype=np.int64)
+    return lengths.astype(np.int64, copy=False)
 
 
 class _InMemorySource:
@@ -292,7 +409,7 @@ def as_source(corpus) -> TextSource | TokenSource | IdSource:
         if corpus.ndim == 2 and corpus.dtype.kind in "iu":
             return IdSource(list(corpus))
         raise InputError("a numpy corpus must be a 2-d integer array or a list of 1-d integer arrays")
-    if isinstance(corpus, (list, tuple)) and corpus and all(isinstance(p, (str, os.PathLike)) for p in corpus):
+    if _names_files(corpus):
         return TextSource(corpus)
     # peek at the first sentence to tell tokens from ids, without consuming a one-shot iterator
     if isinstance(corpus, (list, tuple)):
@@ -300,8 +417,7 @@ def as_source(corpus) -> TextSource | TokenSource | IdSource:
     else:
         first = None
         if iter(corpus) is not corpus:  # re-iterable
-            for first in corpus:
-                break
+            first = next(iter(corpus), None)
         else:
             it = iter(corpus)
             try:

@@ -15,18 +15,21 @@ Spearman is the Pearson correlation of average ranks (ties share their mean rank
 Both results also unpack as gensim's tuples: ``score, sections = analogies`` (sections as
 gensim's dicts of correct and incorrect questions, a "Total accuracy" one last) and
 ``pearson, spearman, oov_ratio = pairs`` (scipy's results, with p-values).
+:func:`evaluate_vectors` runs both kinds at once (``w2v eval``, the training report).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .corpus import read_all
 from .errors import ConfigError, InputError
 from .formats import utf8_lines
 
@@ -204,25 +207,7 @@ def _vocab_view(kv: "KeyedVectors", restrict_vocab: int, case_insensitive: bool)
 
 
 def _read_lines(path: Path) -> list[str]:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a folder, expected a file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if path.suffix in (".gz", ".bz2", ".xz"):
-        import bz2
-        import gzip
-        import lzma
-
-        opener = {".gz": gzip.decompress, ".bz2": bz2.decompress, ".xz": lzma.decompress}[path.suffix]
-        try:
-            data = opener(data)
-        except Exception as exc:
-            raise InputError(f"{path}: corrupt compressed file ({exc})") from None
-    return utf8_lines(path, data)
+    return utf8_lines(path, read_all(path))
 
 
 # ----------------------------------------------------------------------------- analogies
@@ -531,3 +516,71 @@ def evaluate_word_pairs(
         model_scores=model,
         gold_scores=np.asarray(gold, dtype=np.float64),
     )
+
+
+# ----------------------------------------------------------------------------- both at once
+
+PAIRS_RESTRICT = 300_000
+"""Rows searched by the word-pair benchmarks in :func:`evaluate_vectors` (gensim's default)."""
+
+
+@dataclass
+class Evaluation:
+    """Analogies and word pairs scored together by :func:`evaluate_vectors`."""
+
+    analogies: AnalogyResult
+    pairs: list[PairsResult]
+    seconds: float = 0.0
+
+    def flat(self) -> dict:
+        """One flat dict (the training report's record): ``analogy``, ``analogy_semantic``,
+        ``analogy_syntactic`` (None when no question could be asked), ``analogy_answered``,
+        ``analogy_skipped``; per word-pair file (by name, e.g. ``wordsim353``) its Spearman
+        correlation, ``{name}_pearson`` and ``{name}_pairs`` (None where not finite); and
+        ``eval_seconds``."""
+        def finite(x) -> float | None:
+            return float(x) if x is not None and math.isfinite(x) else None
+
+        an = self.analogies
+        asked = an.total > 0
+        out: dict = {
+            "analogy": finite(an.accuracy) if asked else None,
+            "analogy_semantic": finite(an.semantic) if asked else None,
+            "analogy_syntactic": finite(an.syntactic) if asked else None,
+            "analogy_answered": int(an.total),
+            "analogy_skipped": int(an.skipped),
+        }
+        for res in self.pairs:
+            out[res.name] = finite(res.spearman)
+            out[f"{res.name}_pearson"] = finite(res.pearson)
+            out[f"{res.name}_pairs"] = int(res.pairs)
+        out["eval_seconds"] = round(self.seconds, 3)
+        return out
+
+
+def evaluate_vectors(
+    kv: "KeyedVectors",
+    analogies: str | os.PathLike | None = None,
+    pair_files: "list[str | os.PathLike] | None" = None,
+    restrict_vocab: int = 30000,
+    case_insensitive: bool = True,
+    method: str = "add",
+) -> Evaluation:
+    """Analogies (:func:`evaluate_word_analogies`; default: the bundled questions-words.txt) and
+    each word-pair file (:func:`evaluate_word_pairs`, over the first ``PAIRS_RESTRICT`` words;
+    default: the bundled WordSim-353 and SimLex-999), timed together."""
+    if pair_files is None:
+        from .datasets import simlex999_path, wordsim353_path
+
+        pair_files = [wordsim353_path(), simlex999_path()]
+    t0 = time.perf_counter()
+    rows = max(PAIRS_RESTRICT, restrict_vocab) if isinstance(restrict_vocab, (int, np.integer)) else len(kv)
+    if len(kv) > rows:  # no benchmark looks further: skip the other rows' norms
+        from .vectors import KeyedVectors
+
+        kv = KeyedVectors(kv.index_to_key[:rows], kv.vectors[:rows])
+    an = evaluate_word_analogies(kv, analogies, restrict_vocab=restrict_vocab, case_insensitive=case_insensitive,
+                                 method=method)
+    pairs = [evaluate_word_pairs(kv, p, restrict_vocab=PAIRS_RESTRICT, case_insensitive=case_insensitive)
+             for p in pair_files]
+    return Evaluation(an, pairs, time.perf_counter() - t0)

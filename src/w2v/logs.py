@@ -12,8 +12,9 @@ progress from Python, configure logging and pass a :class:`LogProgress` as ``pro
     ...
 
 The command line uses :class:`w2v.progress.Progress` instead (a bar on a terminal, plain lines
-elsewhere); both take the same hooks: ``scan(bytes, tokens)``, ``train(info)``,
-``epoch(stats)``, ``message(text)``, and, for phrases, ``progress(stage, done, total)``.
+elsewhere); both are progress objects as :mod:`w2v.progress` describes them:
+``scan(bytes, tokens)``, ``train(info)``, ``epoch(stats)``, ``message(text)``, and, for
+phrases, ``progress(stage, done, total)``.
 """
 
 from __future__ import annotations
@@ -21,14 +22,14 @@ from __future__ import annotations
 import logging
 import time
 
-from .progress import _fmt_count
+from .progress import format_count
 
 log = logging.getLogger("w2v")
 log.addHandler(logging.NullHandler())
 
 
 class LogProgress:
-    """Progress hooks that log a line at ``level`` at most every ``every`` seconds, and one line
+    """A progress object (training and staged work) that logs a line at ``level`` at most every ``every`` seconds, and one line
     at the end of each epoch, to ``logger`` (default: the ``"w2v"`` logger)."""
 
     def __init__(self, every: float = 10.0, level: int = logging.INFO, logger: logging.Logger | None = None):
@@ -49,7 +50,7 @@ class LogProgress:
         """Counting pass: ``ntokens`` more words read."""
         self._tokens += ntokens
         if self._due():
-            self.logger.log(self.level, "counting: %s words read", _fmt_count(self._tokens))
+            self.logger.log(self.level, "counting: %s words read", format_count(self._tokens))
 
     def train(self, info: dict) -> None:
         """Training: ``info`` has done, total, epoch, epochs, alpha, loss, elapsed."""
@@ -58,12 +59,12 @@ class LogProgress:
         rate = info["done"] / max(info["elapsed"], 1e-9)
         pct = 100.0 * info["done"] / max(info["total"], 1)
         self.logger.log(self.level, "epoch %d/%d: %.1f%% done, %s words/s, alpha %.5f, loss %.4f",
-                        info["epoch"], info["epochs"], pct, _fmt_count(rate), info["alpha"], info["loss"])
+                        info["epoch"], info["epochs"], pct, format_count(rate), info["alpha"], info["loss"])
 
     def epoch(self, stats) -> None:
         """An epoch ended (``stats``: :class:`w2v.trainer.EpochStats`)."""
         self.logger.log(self.level, "epoch %d: loss %.4f, %s words/s, %.1fs", stats.epoch, stats.loss,
-                        _fmt_count(stats.words_per_sec), stats.seconds)
+                        format_count(stats.words_per_sec), stats.seconds)
 
     def message(self, text: str) -> None:
         self.logger.log(self.level, "%s", text)

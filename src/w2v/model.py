@@ -214,7 +214,7 @@ class Word2Vec:
             self._set_vocab(vocab)
             self._set_corpus(corpus)
             return self
-        result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_hook(progress, "scan"))
+        result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_progress_method(progress, "scan"))
         _check_tokens(result, source)
         words = [str(w) for w in result.words]
         if update:
@@ -283,7 +283,7 @@ class Word2Vec:
 
     def _scan_fixed(self, source, index: dict, progress, given) -> _Corpus:
         """Read ``source`` into an id stream of rows of a fixed vocabulary (others are dropped)."""
-        result = scan(source, fixed_index=dict(index), progress=_hook(progress, "scan"))
+        result = scan(source, fixed_index=dict(index), progress=_progress_method(progress, "scan"))
         _check_tokens(result, source)
         return _Corpus(source, result, given=given)
 
@@ -392,7 +392,7 @@ class Word2Vec:
         base = self.epochs_done - first  # epochs finished before this schedule's epoch 0
         self.schedule = {"total": total, "epoch": first, "job": start_job}
         self.running_training_loss = 0.0
-        on_progress_epoch = _hook(progress, "epoch")
+        on_progress_epoch = _progress_method(progress, "epoch")
 
         def epoch_done(st: EpochStats) -> None:
             st.epoch += base
@@ -417,7 +417,7 @@ class Word2Vec:
         try:
             if not calls:  # one run: the trainer pipelines epoch after epoch
                 trainer.run(pieces, stream_len, first, total, total, start_job=start_job,
-                            on_progress=_hook(progress, "train"), **run)
+                            on_progress=_progress_method(progress, "train"), **run)
             else:  # a run an epoch, so that callbacks see the model at rest between epochs
                 self._epoch_by_epoch(trainer, calls, pieces, stream_len, first, total, start_job, progress, run)
         finally:
@@ -432,7 +432,7 @@ class Word2Vec:
 
     def _epoch_by_epoch(self, trainer: Trainer, calls: Callbacks, pieces, stream_len: int, first: int, total: int,
                         start_job: int, progress, run: dict) -> None:
-        on_prog = _hook(progress, "train")
+        on_prog = _progress_method(progress, "train")
         t0 = time.perf_counter()
         for e in range(first, total):
             if trainer.stop.is_set():  # model.stop() in a callback: the next epoch never starts
@@ -574,8 +574,9 @@ def _one_corpus(corpus_iterable, corpus_file, corpus=None):
     return given[0] if given else None
 
 
-def _hook(progress, name: str):
-    """The progress object's ``name`` method, or None (progress objects implement any subset)."""
+def _progress_method(progress, name: str):
+    """The progress object's ``name`` method, or None (a progress object has any subset of the
+    methods of :class:`w2v.progress.TrainingProgress`)."""
     return getattr(progress, name, None) if progress is not None else None
 
 

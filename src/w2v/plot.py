@@ -33,11 +33,23 @@ import numpy as np
 
 from .errors import ConfigError, InputError, W2VError
 
+MATPLOTLIB_MISSING = "plots need matplotlib: pip install 'w2v[plot]'"
 METHODS = ("pca", "tsne")
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 _ONE_COLOUR = "#1f5f9f"
 _PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
             "#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#7b4173", "#843c39", "#3182bd"]
+
+
+def require_matplotlib():
+    """Import matplotlib (nothing global is changed), or fail with how to install it."""
+    try:
+        import matplotlib
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+        from matplotlib.figure import Figure  # noqa: F401
+    except ImportError:
+        raise W2VError(MATPLOTLIB_MISSING) from None
+    return matplotlib
 
 
 # ----------------------------------------------------------------------------- choosing words
@@ -247,8 +259,6 @@ def draw_map(words: list[str], coords: np.ndarray, group: list[int], anchor: lis
              ylabel: str = "", note: str = ""):
     """``(figure, label boxes)``: a Figure of labelled points (not attached to pyplot) and each
     label's box in pixels, ``[n, 4]`` as x0, y0, x1, y1 from the image's bottom-left corner."""
-    from .report import require_matplotlib
-
     require_matplotlib()
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -338,8 +348,6 @@ def embedding_map(wv, words: Sequence[str] | None = None, *, path: str | Path | 
     "group", "anchor", "method", "explained"}`` (``explained``: the variance share of each
     PCA axis; ``label_boxes``: where each label was drawn, in pixels). ``source`` and
     ``vocab_size`` (default ``len(wv)``) go in the corner note."""
-    from .report import require_matplotlib
-
     if method not in METHODS:
         raise ConfigError(f"method must be one of {', '.join(METHODS)}, not {method!r}")
     require_matplotlib()

@@ -16,15 +16,11 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-# Registration: importing a module adds its commands to `app`.
-from . import train as _train  # noqa: E402,F401
-
-for _optional in ("query", "phrases_cmd", "plot_cmd"):
-    try:
-        __import__(f"{__name__}.{_optional}")
-    except ModuleNotFoundError as _exc:  # a module not written yet
-        if _exc.name != f"{__name__}.{_optional}":
-            raise
+# Registration: importing a module adds its commands to `app`, in the order of `w2v --help`.
+from . import train  # noqa: E402,F401
+from . import query  # noqa: E402,F401
+from . import phrases_cmd  # noqa: E402,F401
+from . import plot_cmd  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

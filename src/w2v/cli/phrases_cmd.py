@@ -12,61 +12,14 @@ import typer
 from . import app
 
 
-class _Reporter:
-    """Progress on stderr: a rich bar per stage on a terminal, a plain line every few seconds
-    otherwise, nothing with --quiet. Called as ``reporter(stage, done, total)``."""
-
-    def __init__(self, quiet: bool, every: float = 10.0):
-        self.quiet = quiet
-        self.tty = sys.stderr.isatty()
-        self.every = every
-        self.t0 = time.perf_counter()
-        self.last = 0.0
-        self.bar = None
-        self.task = None
-        self.stage = None
-
-    def __call__(self, stage: str, done: int, total: int | None) -> None:
-        if self.quiet:
-            return
-        if self.tty:
-            if stage != self.stage:
-                self._stop()
-                from rich.console import Console
-                from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-                self.bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                                    TextColumn("{task.percentage:>5.1f}%"), TimeElapsedColumn(),
-                                    TextColumn("eta"), TimeRemainingColumn(),
-                                    console=Console(file=sys.stderr), transient=True)
-                self.bar.start()
-                self.task = self.bar.add_task(stage, total=total)
-                self.stage = stage
-            self.bar.update(self.task, completed=done, total=total)
-            return
-        now = time.perf_counter()
-        if now - self.last >= self.every:
-            self.last = now
-            amount = f"{100.0 * done / total:5.1f}%" if total else f"{done:,}"
-            print(f"[w2v {now - self.t0:7.1f}s] phrases {stage}: {amount}", file=sys.stderr, flush=True)
-
-    def _stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
-            self.bar = None
-            self.stage = None
-
-    def close(self) -> None:
-        self._stop()
-
-
 def _read_connectors(path: Path) -> list[str]:
+    from ..corpus import read_all
     from ..errors import InputError
 
     try:
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read connector words ({exc.strerror or exc})") from exc
+        text = read_all(path).decode("utf-8", "surrogateescape")
+    except InputError as exc:
+        raise InputError(f"connector words: {exc}") from None
     words = text.split()
     if not words:
         raise InputError(f"{path}: no connector words in the file")
@@ -95,11 +48,12 @@ def phrases(
     from ..atomic import check_writable
     from ..errors import ConfigError
     from ..phrases import Phrases
+    from ..progress import StageBar
 
     check_writable(output)
     if save_model is not None:
         check_writable(save_model)
-    reporter = _Reporter(quiet)
+    reporter = StageBar("phrases", quiet)
     t0 = time.perf_counter()
     try:
         if model is not None:

@@ -32,8 +32,7 @@ def plot(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No summary line."),
 ) -> None:
     """Draw a labelled 2-D map of words (PCA or t-SNE) and write it to OUTPUT."""
-    from ..plot import embedding_map, parse_size
-    from ..report import require_matplotlib
+    from ..plot import embedding_map, parse_size, require_matplotlib
     from ..vectors import KeyedVectors
 
     require_matplotlib()

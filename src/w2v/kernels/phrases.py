@@ -17,8 +17,22 @@ import numpy as np
 from numba import njit
 
 MARK = 0
+"""Id of the line end in a token stream."""
 UNKNOWN = 1
+"""Id of a word that is part of no phrase (the applier's id for every other word)."""
 EMPTY = -1
+"""``keys1`` of a free slot."""
+ORDINARY = 0
+"""``conn[id]`` of an ordinary word (connector words have codes 1..base-1)."""
+NO_WORD = -1
+"""The left word while there is none (at a line start, or after too long a run of connectors)."""
+
+# Slots of count_tokens' state array, carried from one call to the next (see new_count_state).
+STATE_ENTRIES = 0  # entries in the table
+STATE_LEFT = 1  # the last ordinary word (NO_WORD if none)
+STATE_MID = 2  # the connectors seen since it, encoded
+STATE_RUN = 3  # how many connectors that is
+STATE_WORDS = 4  # words counted (line marks not)
 
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xC2B2AE3D27D4EB4F)
@@ -82,6 +96,13 @@ def table_filter(keys1, keys2, values, min_value):
     return o1, o2, ov
 
 
+def new_count_state() -> np.ndarray:
+    """A fresh state array for :func:`count_tokens`: an empty table, no left word."""
+    state = np.zeros(5, dtype=np.int64)
+    state[STATE_LEFT] = NO_WORD
+    return state
+
+
 @njit(nogil=True, cache=True)
 def count_tokens(ids, start, conn, base, max_run, cross_lines, unigrams, keys1, keys2, counts, state, limit):
     """Count words and pairs of ``ids[start:]`` until done or the table holds more than ``limit``
@@ -90,15 +111,15 @@ def count_tokens(ids, start, conn, base, max_run, cross_lines, unigrams, keys1, 
     ``conn[id]`` is the connector code of a word (0 for an ordinary word). A pair is counted for
     each ordinary word and the ordinary word before it on the same line, if only connectors (at
     most ``max_run``) lie between them. With ``cross_lines`` the line end does not reset the left
-    word (word2phrase's counting). ``state`` = [entries, left word, mid, run length, words seen]
-    carries over between calls.
+    word (word2phrase's counting). ``state`` (slots ``STATE_*``: entries, left word, mid, run
+    length, words seen) carries over between calls.
     """
     with_mid = keys2.shape[0] == keys1.shape[0]
-    size = state[0]
-    a = state[1]
-    mid = state[2]
-    run = state[3]
-    nw = state[4]
+    size = state[STATE_ENTRIES]
+    a = state[STATE_LEFT]
+    mid = state[STATE_MID]
+    run = state[STATE_RUN]
+    nw = state[STATE_WORDS]
     n = ids.shape[0]
     i = start
     while i < n:
@@ -106,24 +127,24 @@ def count_tokens(ids, start, conn, base, max_run, cross_lines, unigrams, keys1, 
         i += 1
         if t == MARK:
             if not cross_lines:
-                a = -1
+                a = NO_WORD
             mid = 0
             run = 0
             continue
         unigrams[t] += 1
         nw += 1
         c = conn[t]
-        if c != 0:
-            if a >= 0:
+        if c != ORDINARY:
+            if a != NO_WORD:
                 if run < max_run:
                     mid = mid * base + c
                     run += 1
                 else:  # too long a run of connectors: no pair spans it
-                    a = -1
+                    a = NO_WORD
                     mid = 0
                     run = 0
             continue
-        if a >= 0:
+        if a != NO_WORD:
             k1 = (a << 32) | t
             j = _slot(keys1, keys2, k1, mid)
             if keys1[j] == EMPTY:
@@ -139,11 +160,11 @@ def count_tokens(ids, start, conn, base, max_run, cross_lines, unigrams, keys1, 
         run = 0
         if size > limit:
             break
-    state[0] = size
-    state[1] = a
-    state[2] = mid
-    state[3] = run
-    state[4] = nw
+    state[STATE_ENTRIES] = size
+    state[STATE_LEFT] = a
+    state[STATE_MID] = mid
+    state[STATE_RUN] = run
+    state[STATE_WORDS] = nw
     return i
 
 
@@ -182,15 +203,15 @@ def join_pass(ids, ends, conn, base, max_run, keys1, keys2, values, glue, out_id
     i = 0
     while i < n:
         t = np.int64(ids[i])
-        if t != MARK and conn[t] == 0:
+        if t != MARK and conn[t] == ORDINARY:
             j = i + 1
             mid = 0
             run = 0
-            while j < n and ids[j] != MARK and conn[ids[j]] != 0 and run < max_run:
+            while j < n and ids[j] != MARK and conn[ids[j]] != ORDINARY and run < max_run:
                 mid = mid * base + conn[ids[j]]
                 run += 1
                 j += 1
-            if j < n and ids[j] != MARK and conn[ids[j]] == 0:
+            if j < n and ids[j] != MARK and conn[ids[j]] == ORDINARY:
                 s = _slot(keys1, keys2, (t << 32) | np.int64(ids[j]), mid)
                 if keys1[s] != EMPTY:
                     out_ids[o] = values[s]
