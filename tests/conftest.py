@@ -78,3 +78,41 @@ def run_kernel(stream, syn0, *, out_ns=None, out_hs=None, out_sm=None, noise=Non
     stream = np.asarray(stream, dtype=np.int32)
     return Kernel(weights, tables, params).run(stream, 0, len(stream), alpha,
                                                alpha if alpha_end is None else alpha_end, seed)
+
+
+def entropy_bits(counts) -> float:
+    """Entropy of the unigram law of ``counts``, in bits."""
+    p = np.asarray(counts, dtype=np.float64)
+    p = p[p > 0] / p.sum()
+    return float(-(p * np.log2(p)).sum()) if len(p) else float("nan")
+
+
+def expected_code_length(tree, counts) -> float:
+    """Mean Huffman code length of a word drawn by ``counts``."""
+    p = np.asarray(counts, dtype=np.float64)
+    return float((p * tree.lengths).sum() / p.sum())
+
+
+def draw_many(seed: int, prob, alias, n: int) -> np.ndarray:
+    """``n`` draws of the kernels' alias sampler, seeded as a training job seeds it."""
+    return _draw_many(np.uint64(seed), prob, alias, n)
+
+
+def _compile_draw_many():
+    from numba import njit
+
+    from w2v.kernels.common import draw_alias, splitmix64
+
+    @njit
+    def draws(seed, prob, alias, n):
+        state = np.empty(1, dtype=np.uint64)
+        state[0] = splitmix64(seed) | np.uint64(1)
+        out = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            out[i] = draw_alias(state, prob, alias)
+        return out
+
+    return draws
+
+
+_draw_many = _compile_draw_many()

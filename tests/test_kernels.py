@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
-from conftest import run_kernel, sigmoid
+from conftest import draw_many, run_kernel, sigmoid
 from scipy import stats
 
-from w2v.kernels.common import draw_many
 from w2v.kernels.logistic import logistic_batch
 from w2v.vocab import Vocab, alias_table
 

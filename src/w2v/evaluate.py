@@ -241,15 +241,6 @@ def _parse_analogies(path: Path, upper: bool) -> tuple[list[str], list[str], lis
     return names, flat, owner
 
 
-def read_analogies(path: str | os.PathLike) -> list[tuple[str, list[list[str]]]]:
-    """Sections of a questions-words file: ``[(name, [[a, b, c, d], ...]), ...]``."""
-    names, flat, owner = _parse_analogies(Path(path), upper=False)
-    out: list[tuple[str, list[list[str]]]] = [(n, []) for n in names]
-    for q, k in enumerate(owner):
-        out[k][1].append(flat[4 * q : 4 * q + 4])
-    return out
-
-
 def evaluate_word_analogies(
     kv: "KeyedVectors",
     analogies: str | os.PathLike | None = None,

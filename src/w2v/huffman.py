@@ -52,7 +52,3 @@ class Huffman:
 
     def code(self, i: int) -> str:
         return "".join(str(b) for b in self.codes[i, : self.lengths[i]])
-
-    def expected_length(self, counts: np.ndarray) -> float:
-        p = np.asarray(counts, dtype=np.float64)
-        return float((p * self.lengths).sum() / p.sum())

@@ -6,7 +6,6 @@ first (ties keep the order of first appearance), as word2vec C and gensim sort t
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 
@@ -152,9 +151,3 @@ def prune_threshold(counts: np.ndarray, limit: int, min_reduce: int) -> int:
     while np.count_nonzero(counts > min_reduce) > limit:
         min_reduce += 1
     return min_reduce
-
-
-def entropy_bits(counts: np.ndarray) -> float:
-    p = np.asarray(counts, dtype=np.float64)
-    p = p[p > 0] / p.sum()
-    return float(-(p * np.log2(p)).sum()) if len(p) else math.nan

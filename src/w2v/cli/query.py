@@ -192,13 +192,9 @@ def eval_(
     from .. import evaluate
 
     kv = _load(vectors, limit, unicode_errors)
-    ana = evaluate.evaluate_word_analogies(kv, analogies, restrict_vocab=restrict,
-                                           case_insensitive=not case_sensitive, method=method)
-    if not similarity:
-        from ..datasets import simlex999_path, wordsim353_path
-
-        similarity = [str(wordsim353_path()), str(simlex999_path())]
-    pairs = [evaluate.evaluate_word_pairs(kv, p, case_insensitive=not case_sensitive) for p in similarity]
+    ev = evaluate.evaluate_vectors(kv, analogies, similarity or None, restrict_vocab=restrict,
+                                   case_insensitive=not case_sensitive, method=method)
+    ana, pairs = ev.analogies, ev.pairs
 
     if json_out:
         out = {"vectors": vectors, **ana.to_dict()}

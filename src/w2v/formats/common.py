@@ -9,7 +9,7 @@ from typing import BinaryIO, Sequence
 
 import numpy as np
 
-from ..corpus import compression_of, open_binary
+from ..corpus import DECODE_ERRORS, compression_of, open_binary
 from ..errors import ConfigError, InputError
 
 UNICODE_ERRORS = ("strict", "replace", "ignore")
@@ -53,16 +53,13 @@ class Stream:
         return self.map
 
     def read(self, n: int = BLOCK) -> bytes:
-        import lzma
-        import zlib
-
         if self.map is not None:
             data = self.map[self.offset : self.offset + n]
             self.offset += len(data)
             return data
         try:
             data = self.fh.read(n)
-        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        except DECODE_ERRORS as exc:
             raise InputError(
                 f"{self.name}: corrupt or truncated compressed data after byte {self.offset} ({exc})"
             ) from exc

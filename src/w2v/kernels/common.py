@@ -80,17 +80,6 @@ def draw_alias(state, prob, alias):
     return np.int64(alias[i])
 
 
-@njit(cache=True)
-def draw_many(seed, prob, alias, n):
-    """n alias draws (for tests of the sampler)."""
-    state = np.empty(1, dtype=np.uint64)
-    state[0] = splitmix64(np.uint64(seed)) | np.uint64(1)
-    out = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        out[i] = draw_alias(state, prob, alias)
-    return out
-
-
 @intrinsic
 def _prefetch(typingctx, arr, i, j):
     """llvm.prefetch of arr[i, j] (read, high locality): a hint, never a fault."""
