@@ -1,0 +1,161 @@
+"""The sync rule, in plain numpy on arrays: the same function for the simulator and for Ray.
+
+Between syncs each worker trains its own copy of the weights. The driver keeps ``base``, every
+row's value at its last sync. At a sync, each worker sends the rows (of those due) that it changed
+since then; for each row:
+
+- changed by no worker: unchanged;
+- changed by exactly one worker: that worker's value (not ``base + delta``, which float32 would
+  round), so with one worker a sync changes nothing and the run equals a local one bit for bit;
+- changed by ``k >= 2`` workers: ``base + (sum of the k deltas) / k``, summed in float64 in
+  worker order, so the result does not depend on timing or on the engine.
+
+Frequency tiers (as pWord2Vec syncs hot rows more often): a row a worker expects to touch at least
+``touches`` times in a round of ``S`` words syncs every round, one touched half as often every
+2 rounds, and so on up to ``max_period`` rounds; the last round of every epoch syncs every row.
+Rare rows, which workers seldom touch at the same time, so cost little bandwidth for little
+staleness.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+NAMES = ("syn0", "out_ns", "out_hs", "out_sm")
+
+
+@dataclass(frozen=True)
+class Tiers:
+    """``touches``: expected touches of a row by one worker in a round at which it syncs every
+    round; ``max_period``: the longest wait, in rounds (a power of two). ``max_period=1``: every
+    row every round (no tiers)."""
+
+    touches: float = 1.0
+    max_period: int = 8
+
+    def __post_init__(self):
+        if self.max_period < 1 or self.max_period & (self.max_period - 1):
+            raise ValueError(f"max_period must be a power of two, got {self.max_period}")
+
+
+NO_TIERS = Tiers(1.0, 1)
+
+
+def touch_rates(counts: np.ndarray, keep: np.ndarray, cfg, hs_points=None, hs_lengths=None,
+                noise: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Expected touches of each row per stream word, per matrix: an input row when its word is
+    kept (it then sits in about ``window`` contexts; a constant left to ``touches``), an output row
+    as a target and as a noise word, an inner node whenever a word below it is a target."""
+    f = counts.astype(np.float64) * keep.astype(np.float64)
+    f /= max(float(counts.sum()), 1.0)
+    rates = {"syn0": f}
+    if cfg.negative:
+        p = noise if noise is not None else np.zeros_like(f)
+        rates["out_ns"] = f + cfg.negative * f.sum() * p
+    if cfg.hs:
+        node = np.zeros(max(len(f) - 1, 1))
+        for w in range(len(f)):
+            node[hs_points[w, : hs_lengths[w]]] += f[w]
+        rates["out_hs"] = node
+    if cfg.softmax:
+        rates["out_sm"] = np.ones_like(f)
+    return rates
+
+
+def periods(rate: np.ndarray, sync_words: int, tiers: Tiers) -> np.ndarray:
+    """Rounds between syncs of each row: a power of two from 1 to ``tiers.max_period``."""
+    expected = rate * float(sync_words)
+    with np.errstate(divide="ignore"):
+        steps = np.floor(np.log2(tiers.touches / np.maximum(expected, 1e-300)))
+    top = int(np.log2(tiers.max_period))
+    return (1 << np.clip(steps, 0, top).astype(np.int64)).astype(np.int64)
+
+
+def due_period(round_in_epoch: int, rounds: int, max_period: int) -> int:
+    """Rows whose period is at most this sync at round ``round_in_epoch`` (0-based) of an epoch
+    of ``rounds``; the epoch's last round syncs every row."""
+    if round_in_epoch >= rounds - 1:
+        return max_period
+    r = round_in_epoch + 1
+    return min(r & -r, max_period)
+
+
+class DueRows:
+    """Which rows of one matrix sync at a given due period (a prefix when rows are sorted so)."""
+
+    def __init__(self, period: np.ndarray):
+        self.order = np.argsort(period, kind="stable").astype(np.int64)
+        self.prefix = bool(np.all(self.order == np.arange(len(period))))
+        ps = period[self.order]
+        self._cut = {int(p): int(np.searchsorted(ps, p, side="right")) for p in np.unique(ps)}
+        self.n = len(period)
+
+    def count(self, due: int) -> int:
+        return max((c for p, c in self._cut.items() if p <= due), default=0)
+
+    def rows(self, due: int):
+        n = self.count(due)
+        return slice(0, n) if self.prefix else self.order[:n]
+
+
+def changed(weights: np.ndarray, base: np.ndarray, due) -> tuple[np.ndarray, np.ndarray]:
+    """The due rows a worker changed since the last sync: (row indices, their values)."""
+    cur = weights[due]
+    moved = np.any(cur != base[due], axis=1)
+    if isinstance(due, slice):
+        idx = np.flatnonzero(moved).astype(np.int32) + np.int32(due.start or 0)
+    else:
+        idx = due[moved].astype(np.int32)
+    return idx, cur[moved]
+
+
+def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarray]
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """One matrix's sync from the workers' changed rows (in worker order); updates ``base`` and
+    returns (rows, new values) for the workers."""
+    d = base.shape[1]
+    if not any(len(i) for i in idxs):
+        return np.zeros(0, np.int32), np.zeros((0, d), base.dtype)
+    all_idx = np.concatenate(idxs)
+    rows, inv, k = np.unique(all_idx, return_inverse=True, return_counts=True)
+    b64 = base[rows].astype(np.float64)
+    acc = np.zeros_like(b64)
+    spans = np.cumsum([0] + [len(i) for i in idxs])
+    for w, v in enumerate(vals):
+        pos = inv[spans[w]: spans[w + 1]]
+        acc[pos] += v.astype(np.float64) - b64[pos]  # rows are unique within one worker's part
+    new = (b64 + acc / k[:, None]).astype(base.dtype)
+    for w, v in enumerate(vals):
+        pos = inv[spans[w]: spans[w + 1]]
+        one = k[pos] == 1
+        new[pos[one]] = v[one]
+    base[rows] = new
+    return rows.astype(np.int32), new
+
+
+def combine(base: dict[str, np.ndarray], parts: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """The sync of every matrix: ``parts[w][name] = (rows, values)`` from worker ``w``."""
+    return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts])
+            for name, b in base.items()}
+
+
+def apply(weights: dict[str, np.ndarray], update: dict, base: dict[str, np.ndarray] | None = None) -> None:
+    """A worker takes the synced rows (and records them as its base, unless shared)."""
+    for name, (rows, new) in update.items():
+        if len(rows):
+            weights[name][rows] = new
+            if base is not None:
+                base[name][rows] = new
+
+
+def nbytes(obj) -> int:
+    """Bytes of the arrays in a sync message."""
+    if isinstance(obj, np.ndarray):
+        return obj.nbytes
+    if isinstance(obj, dict):
+        return sum(nbytes(v) for v in obj.values())
+    if isinstance(obj, (list, tuple)):
+        return sum(nbytes(v) for v in obj)
+    return 0
