@@ -145,7 +145,7 @@ class Layout:
         if [f for f, _ in files] != [f for f, _ in self.files]:
             raise InputError(f"the corpus files differ from the checkpoint's ({len(files)} given, "
                              f"{len(self.files)} then; first then: {self.files[0][0]}): pass the same corpus")
-        for (path, size), (_, then) in zip(files, self.files):
+        for (path, size), (_, then) in zip(files, self.files, strict=True):
             if size != then:
                 raise InputError(f"{path}: changed since the checkpoint ({size} bytes, {then} then)")
 

@@ -45,7 +45,7 @@ class SimBackend:
 
     def call(self, method: str, args: list[tuple] | None = None) -> list:
         args = args if args is not None else [()] * self.n
-        futures = [self._pool.submit(getattr(w, method), *a) for w, a in zip(self.workers, args)]
+        futures = [self._pool.submit(getattr(w, method), *a) for w, a in zip(self.workers, args, strict=True)]
         return [f.result() for f in futures]
 
     def count(self, max_vocab_size: int | None) -> Counts:
