@@ -77,9 +77,12 @@ class Word2Vec:
     and ``sample_formula`` (``"c"``, word2vec C's and gensim's, or ``"paper"``).
     ``sentences`` may be a path, a list of paths, an iterable of token lists, or a sequence of
     integer arrays; given it, the model builds its vocabulary and trains at once.
+    ``cluster="ray"`` (or ``"auto"``, ``"ray://host:port"``) trains the files at those paths on
+    ``nodes`` Ray workers that sync every ``sync_words`` words (see docs/distributed.md).
     """
 
-    def __init__(self, sentences=None, *, corpus_file=None, progress=None, **params):
+    def __init__(self, sentences=None, *, corpus_file=None, progress=None, cluster=None, nodes=None,
+                 sync_words=None, **params):
         self.config = Config(**params)
         self.vocab: Vocab | None = None
         self.weights: Weights | None = None
@@ -97,8 +100,15 @@ class Word2Vec:
                 from .logs import LogProgress
 
                 progress = LogProgress()
+            if cluster is not None:
+                from .distributed import connect, fit
+
+                fit(self, corpus, connect(cluster, nodes), sync_words=sync_words, progress=progress)
+                return
             self.build_vocab(corpus, progress=progress)
             self.train(progress=progress)
+        elif cluster is not None:
+            raise ConfigError("cluster= needs the corpus: Word2Vec(paths, cluster=..., nodes=...)")
 
     # -- vocabulary ------------------------------------------------------------------------
     def build_vocab(self, corpus, *, update: bool = False, read_vocab: str | os.PathLike | None = None,

@@ -67,10 +67,12 @@ def corpus_paths(corpus) -> list[str]:
 def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Tiers | None = None,
         epochs: int | None = None, progress=None, on_epoch: Callable | None = None,
         checkpoint_path=None, checkpoint_every: float | None = None, resume: ClusterState | None = None,
-        stop: threading.Event | None = None, on_round: Callable | None = None) -> FitResult:
-    """Count ``corpus`` on ``backend``'s workers (or, with ``resume``, re-read it with the
-    model's vocabulary) and train. A lost worker writes a checkpoint at ``checkpoint_path`` (if
-    given) and raises :class:`WorkerLost`."""
+        stop: threading.Event | None = None, on_round: Callable | None = None,
+        on_ready: Callable | None = None) -> FitResult:
+    """Count ``corpus`` on ``backend``'s workers and build the model's vocabulary (or, when the
+    model has one, from ``resume`` or a vocabulary file, read the corpus with it) and train.
+    ``on_ready(model)`` is called once counted, before training. A lost worker writes a
+    checkpoint at ``checkpoint_path`` (if given) and raises :class:`WorkerLost`."""
     cfg = model.config
     S = int(sync_words or (resume.sync_words if resume else DEFAULT_SYNC_WORDS))
     if S < 1:
@@ -93,16 +95,21 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Ti
         stop.set()
     try:
         backend.start(layout, {**cfg.to_dict(), "workers": threads})
-        if resume is None:
+        fixed = model.vocab is not None
+        if not fixed:
             _count(model, backend, progress)
         else:
             backend.call("count", [(backend.share(list(model.vocab.words)),)] * backend.n)
         base, infos = _prepare(model, backend, S, tiers)
+        if fixed and resume is None:
+            model.corpus_words = sum(i["tokens"] for i in infos)
         plan = RoundPlan.make([i["stream_len"] for i in infos], [i["jobs"] for i in infos], S)
         if resume is not None and plan.rounds != resume.rounds:
             raise InputError(f"the corpus gives {plan.rounds} rounds an epoch, the checkpoint {resume.rounds}: "
                              "pass the same corpus and options")
         state = ClusterState(backend.n, S, tiers, plan.rounds, layout)
+        if on_ready is not None:
+            on_ready(model)
         return _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
                       checkpoint_every, stop, on_round)
     finally:
