@@ -82,9 +82,11 @@ class RayBackend:
         if ray.is_initialized():
             return cls(False, nodes, "(already initialised)")
         address = None if cluster == "ray" else cluster
+        quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+        # Ray Client passes ray.init's options on to the server: only the address goes there
+        kwargs = {} if cluster.startswith("ray://") else {"include_dashboard": False, **quiet}
         try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     logging_level=logging.WARNING, configure_logging=False)
+            ray.init(address=address, **kwargs)
         except (ConnectionError, RuntimeError, ValueError, TimeoutError, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ConfigError(f"cannot reach the Ray cluster at {cluster!r}: {first}") from None
