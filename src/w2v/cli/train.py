@@ -192,6 +192,7 @@ class _Run:
         from ..distributed import checkpoint as dckpt
         from ..distributed import connect, fit
         from ..distributed.driver import WorkerLost
+        from ..distributed.shards import file_table
         from ..errors import InputError
         from ..model import Word2Vec
         from ..progress import Progress
@@ -201,6 +202,7 @@ class _Run:
         t0 = time.perf_counter()
         with _Signals() as signals:
             try:
+                files = file_table(self.corpus)  # a missing path fails before Ray starts
                 backend = connect(cluster, nodes if nodes is not None else (state.nodes if state else None))
                 self.nodes = backend.n
                 if model is None:
@@ -221,7 +223,7 @@ class _Run:
                     signals.model = m
 
                 try:
-                    result = fit(model, self.corpus, backend, sync_words=sync_words, progress=hooks,
+                    result = fit(model, self.corpus, backend, sync_words=sync_words, progress=hooks, files=files,
                                  checkpoint_path=self.ckpt, checkpoint_every=self.every, resume=state,
                                  on_ready=ready)
                 except WorkerLost as exc:

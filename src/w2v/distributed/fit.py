@@ -68,7 +68,7 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Ti
         epochs: int | None = None, progress=None, on_epoch: Callable | None = None,
         checkpoint_path=None, checkpoint_every: float | None = None, resume: ClusterState | None = None,
         stop: threading.Event | None = None, on_round: Callable | None = None,
-        on_ready: Callable | None = None) -> FitResult:
+        on_ready: Callable | None = None, files: list | None = None) -> FitResult:
     """Count ``corpus`` on ``backend``'s workers and build the model's vocabulary (or, when the
     model has one, from ``resume`` or a vocabulary file, read the corpus with it) and train.
     ``on_ready(model)`` is called once counted, before training. A lost worker writes a
@@ -79,7 +79,7 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Ti
         raise ConfigError(f"sync_words must be at least 1, got {S}")
     tiers = tiers or (resume.tiers if resume else DEFAULT_TIERS)
     paths = corpus_paths(corpus)
-    files = shards.file_table(paths)
+    files = shards.file_table(paths) if files is None else files
     if resume is not None:
         resume.layout.check_corpus(files)
         if len(resume.layout.shards) != backend.n:
