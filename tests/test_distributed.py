@@ -1,5 +1,5 @@
 """Distributed training without Ray: shards, the ordered count merge, the sync rule, frequency
-tiers, and the in-process simulator (which runs the same driver and sync rule as Ray)."""
+rule, and the in-process simulator (which runs the same driver and sync rule as Ray)."""
 
 import gzip
 import lzma
@@ -13,7 +13,7 @@ import pytest
 from w2v import Word2Vec
 from w2v.corpus import TextSource
 from w2v.datasets import sample_path
-from w2v.distributed import NO_TIERS, Tiers, connect, fit
+from w2v.distributed import NO_TIERS, SyncRule, connect, fit
 from w2v.distributed import checkpoint as dckpt
 from w2v.distributed import shards, sync
 from w2v.distributed.counts import Counts, merge, tree_reduce
@@ -157,7 +157,7 @@ def test_combine_takes_a_single_changer_exactly_and_averages_shared_rows():
 
 def test_periods_are_powers_of_two_falling_with_frequency_and_every_row_syncs_each_epoch():
     rate = np.array([1e-2, 1e-3, 2e-4, 1e-5, 1e-7])
-    p = sync.periods(rate, 1000, Tiers(1.0, 8))
+    p = sync.periods(rate, 1000, SyncRule(1.0, 8))
     assert p.tolist() == [1, 1, 4, 8, 8]
     assert sync.periods(rate, 1000, NO_TIERS).tolist() == [1] * 5
     due = sync.DueRows(p)
@@ -211,9 +211,9 @@ def test_workers_have_their_own_random_streams(corpus):
     seen = []
     orig = sync.combine
 
-    def spy(base, parts):
+    def spy(base, parts, power=1.0):
         seen.append([{k: v[1].copy() for k, v in p.items()} for p in parts])
-        return orig(base, parts)
+        return orig(base, parts, power)
 
     sync.combine = spy
     try:

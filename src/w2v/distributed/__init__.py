@@ -4,7 +4,7 @@ loop, Ray actors and an in-process simulator that runs the same sync rule with N
 Ray is imported only by :mod:`w2v.distributed.ray_backend`, and only when a run asks for it.
 """
 
-from .fit import DEFAULT_SYNC_WORDS, DEFAULT_TIERS, connect, fit
-from .sync import NO_TIERS, Tiers
+from .fit import DEFAULT_SYNC_WORDS, DEFAULT_RULE, connect, fit
+from .sync import NO_TIERS, SyncRule
 
-__all__ = ["DEFAULT_SYNC_WORDS", "DEFAULT_TIERS", "NO_TIERS", "Tiers", "connect", "fit"]
+__all__ = ["DEFAULT_SYNC_WORDS", "DEFAULT_RULE", "NO_TIERS", "SyncRule", "connect", "fit"]

@@ -1,6 +1,6 @@
 """A distributed run's checkpoint: the model folder of a local checkpoint (the driver's ``base``
 as the weights, ``schedule`` with the round in place of the job) plus ``distributed.json``: the
-shard layout, the number of workers, ``sync_words``, the tiers and the rounds per epoch, so a
+shard layout, the number of workers, ``sync_words``, the rule and the rounds per epoch, so a
 resumed run cuts the same shards and continues at the same round."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 from ..atomic import atomic_dir, atomic_file
 from ..errors import InputError
 from .shards import Layout
-from .sync import Tiers
+from .sync import SyncRule
 
 STATE_FILE = "distributed.json"
 
@@ -21,20 +21,22 @@ STATE_FILE = "distributed.json"
 class ClusterState:
     nodes: int
     sync_words: int
-    tiers: Tiers
+    rule: SyncRule
     rounds: int        # rounds per epoch
     layout: Layout
 
     def to_dict(self) -> dict:
         return {"nodes": self.nodes, "sync_words": self.sync_words,
-                "tiers": {"touches": self.tiers.touches, "max_period": self.tiers.max_period},
+                "rule": {"touches": self.rule.touches, "max_period": self.rule.max_period,
+                         "power": self.rule.power},
                 "rounds": self.rounds, "layout": self.layout.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict, where: str) -> "ClusterState":
         try:
-            t = d["tiers"]
-            return cls(int(d["nodes"]), int(d["sync_words"]), Tiers(float(t["touches"]), int(t["max_period"])),
+            t = d["rule"]
+            return cls(int(d["nodes"]), int(d["sync_words"]), SyncRule(float(t["touches"]), int(t["max_period"]),
+                                                                           float(t.get("power", 1.0))),
                        int(d["rounds"]), Layout.from_dict(d["layout"], where))
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{where}: malformed distributed state ({exc})") from None

@@ -67,7 +67,7 @@ class Driver:
     """Runs rounds from ``(epoch, round)`` to the end of ``total_epochs``."""
 
     def __init__(self, backend, base: dict[str, np.ndarray], plan: RoundPlan, total_epochs: int,
-                 stream_lens: list[int], alpha: float, min_alpha: float, max_period: int):
+                 stream_lens: list[int], alpha: float, min_alpha: float, max_period: int, power: float = 1.0):
         self.backend = backend
         self.base = base
         self.plan = plan
@@ -75,6 +75,7 @@ class Driver:
         self.stream_total = max(1, sum(stream_lens))
         self.a0, self.a1 = alpha, min_alpha
         self.max_period = max_period
+        self.power = power
         self.traffic = Traffic()
         self.synced: tuple[int, int] | None = None  # (epoch, round) after the last completed sync
 
@@ -129,7 +130,7 @@ class Driver:
         shared = self.backend.share(self._update) if self._update is not None else None
         outs = self.backend.call("step", [(shared, until, due) for until in untils])
         t1 = time.perf_counter()
-        self._update = sync.combine(self.base, [o["parts"] for o in outs])
+        self._update = sync.combine(self.base, [o["parts"] for o in outs], self.power)
         self._count_traffic(outs, self._update, len(untils), time.perf_counter() - t1)
         return outs
 

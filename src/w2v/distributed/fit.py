@@ -26,7 +26,7 @@ from .driver import Driver, RoundPlan, Traffic, WorkerLost
 DEFAULT_SYNC_WORDS = 1_000_000
 """Stream words a worker trains between syncs (see docs/distributed.md for the measurements)."""
 
-DEFAULT_TIERS = sync.Tiers(touches=1.0, max_period=8)
+DEFAULT_RULE = sync.SyncRule(touches=1.0, max_period=8)
 
 CLUSTERS = "ray (a local Ray, or the cluster RAY_ADDRESS names), auto, ray://HOST:PORT, or simulate"
 
@@ -64,7 +64,7 @@ def corpus_paths(corpus) -> list[str]:
                       "node can read, not in-memory sentences")
 
 
-def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Tiers | None = None,
+def fit(model, corpus, backend, *, sync_words: int | None = None, rule: sync.SyncRule | None = None,
         epochs: int | None = None, progress=None, on_epoch: Callable | None = None,
         checkpoint_path=None, checkpoint_every: float | None = None, resume: ClusterState | None = None,
         stop: threading.Event | None = None, on_round: Callable | None = None,
@@ -77,7 +77,7 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Ti
     S = int(sync_words or (resume.sync_words if resume else DEFAULT_SYNC_WORDS))
     if S < 1:
         raise ConfigError(f"sync_words must be at least 1, got {S}")
-    tiers = tiers or (resume.tiers if resume else DEFAULT_TIERS)
+    rule = rule or (resume.rule if resume else DEFAULT_RULE)
     paths = corpus_paths(corpus)
     files = shards.file_table(paths) if files is None else files
     if resume is not None:
@@ -100,14 +100,14 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, tiers: sync.Ti
             _count(model, backend, progress)
         else:
             backend.call("count", [(backend.share(list(model.vocab.words)),)] * backend.n)
-        base, infos = _prepare(model, backend, S, tiers)
+        base, infos = _prepare(model, backend, S, rule)
         if fixed and resume is None:
             model.corpus_words = sum(i["tokens"] for i in infos)
         plan = RoundPlan.make([i["stream_len"] for i in infos], [i["jobs"] for i in infos], S)
         if resume is not None and plan.rounds != resume.rounds:
             raise InputError(f"the corpus gives {plan.rounds} rounds an epoch, the checkpoint {resume.rounds}: "
                              "pass the same corpus and options")
-        state = ClusterState(backend.n, S, tiers, plan.rounds, layout)
+        state = ClusterState(backend.n, S, rule, plan.rounds, layout)
         if on_ready is not None:
             on_ready(model)
         return _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
@@ -134,7 +134,7 @@ def _count(model, backend, progress) -> None:
     model.corpus_words = int(merged.n_tokens)
 
 
-def _prepare(model, backend, S: int, tiers: sync.Tiers) -> tuple[dict, list[dict]]:
+def _prepare(model, backend, S: int, rule: sync.SyncRule) -> tuple[dict, list[dict]]:
     """Hand every worker the vocabulary, tables, initial weights and row periods."""
     cfg, vocab = model.config, model.vocab
     keep = vocab.keep_probs(cfg.sample, cfg.sample_formula)
@@ -153,7 +153,7 @@ def _prepare(model, backend, S: int, tiers: sync.Tiers) -> tuple[dict, list[dict
         base["out_sm"] = w.out_sm
     noise = vocab.noise_weights(cfg.ns_exponent) if cfg.negative else None
     rates = sync.touch_rates(vocab.counts, keep, cfg, hf.points, hf.lengths, noise)
-    periods = {k: sync.periods(rates[k], S, tiers) for k in base}
+    periods = {k: sync.periods(rates[k], S, rule) for k in base}
     args = tuple(backend.share(x) for x in (list(vocab.words), tables, base, periods))
     infos = backend.call("prepare", [args] * backend.n)
     return base, infos
@@ -170,7 +170,7 @@ def _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch,
     backend.call("begin", [(first_epoch, plan.start(w, first_epoch, first_round)[1], total)
                            for w in range(backend.n)])
     driver = Driver(backend, base, plan, total, [i["stream_len"] for i in infos], cfg.start_alpha, cfg.min_alpha,
-                    state.tiers.max_period)
+                    state.rule.max_period, state.rule.power)
     offset = model.epochs_done - first_epoch
     hook_epoch = getattr(progress, "epoch", None)
     hook_train = getattr(progress, "train", None)

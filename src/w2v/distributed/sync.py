@@ -10,7 +10,7 @@ since then; for each row:
 - changed by ``k >= 2`` workers: ``base + (sum of the k deltas) / k``, summed in float64 in
   worker order, so the result does not depend on timing or on the engine.
 
-Frequency tiers (as pWord2Vec syncs hot rows more often): a row a worker expects to touch at least
+Frequency rule (as pWord2Vec syncs hot rows more often): a row a worker expects to touch at least
 ``touches`` times in a round of ``S`` words syncs every round, one touched half as often every
 2 rounds, and so on up to ``max_period`` rounds; the last round of every epoch syncs every row.
 Rare rows, which workers seldom touch at the same time, so cost little bandwidth for little
@@ -27,20 +27,23 @@ NAMES = ("syn0", "out_ns", "out_hs", "out_sm")
 
 
 @dataclass(frozen=True)
-class Tiers:
-    """``touches``: expected touches of a row by one worker in a round at which it syncs every
-    round; ``max_period``: the longest wait, in rounds (a power of two). ``max_period=1``: every
-    row every round (no tiers)."""
+class SyncRule:
+    """The tiers and the combination. ``touches``: expected touches of a row by one worker in a
+    round at which it syncs every round; ``max_period``: the longest wait, in rounds (a power of
+    two; 1: every row every round, no tiers). ``power``: the ``k`` deltas of a row combine as
+    their sum over ``k ** power``: 1 is their mean (the rule the issue prescribes), 0 their sum
+    (an experiment, see docs/distributed.md)."""
 
     touches: float = 1.0
     max_period: int = 8
+    power: float = 1.0
 
     def __post_init__(self):
         if self.max_period < 1 or self.max_period & (self.max_period - 1):
             raise ValueError(f"max_period must be a power of two, got {self.max_period}")
 
 
-NO_TIERS = Tiers(1.0, 1)
+NO_TIERS = SyncRule(1.0, 1)
 
 
 def touch_rates(counts: np.ndarray, keep: np.ndarray, cfg, hs_points=None, hs_lengths=None,
@@ -64,12 +67,12 @@ def touch_rates(counts: np.ndarray, keep: np.ndarray, cfg, hs_points=None, hs_le
     return rates
 
 
-def periods(rate: np.ndarray, sync_words: int, tiers: Tiers) -> np.ndarray:
-    """Rounds between syncs of each row: a power of two from 1 to ``tiers.max_period``."""
+def periods(rate: np.ndarray, sync_words: int, rule: SyncRule) -> np.ndarray:
+    """Rounds between syncs of each row: a power of two from 1 to ``rule.max_period``."""
     expected = rate * float(sync_words)
     with np.errstate(divide="ignore"):
-        steps = np.floor(np.log2(tiers.touches / np.maximum(expected, 1e-300)))
-    top = int(np.log2(tiers.max_period))
+        steps = np.floor(np.log2(rule.touches / np.maximum(expected, 1e-300)))
+    top = int(np.log2(rule.max_period))
     return (1 << np.clip(steps, 0, top).astype(np.int64)).astype(np.int64)
 
 
@@ -111,13 +114,15 @@ def changed(weights: np.ndarray, base: np.ndarray, due) -> tuple[np.ndarray, np.
     return idx, cur[moved]
 
 
-def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarray]
+def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarray], power: float = 1.0
                    ) -> tuple[np.ndarray, np.ndarray]:
     """One matrix's sync from the workers' changed rows (in worker order); updates ``base`` and
     returns (rows, new values) for the workers."""
     d = base.shape[1]
     if not any(len(i) for i in idxs):
         return np.zeros(0, np.int32), np.zeros((0, d), base.dtype)
+    if all(len(i) == len(idxs[0]) and np.array_equal(i, idxs[0]) for i in idxs[1:]):
+        return _combine_same_rows(base, idxs[0], vals, power)
     all_idx = np.concatenate(idxs)
     rows, inv, k = np.unique(all_idx, return_inverse=True, return_counts=True)
     b64 = base[rows].astype(np.float64)
@@ -126,7 +131,7 @@ def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarr
     for w, v in enumerate(vals):
         pos = inv[spans[w]: spans[w + 1]]
         acc[pos] += v.astype(np.float64) - b64[pos]  # rows are unique within one worker's part
-    new = (b64 + acc / k[:, None]).astype(base.dtype)
+    new = (b64 + acc / _divisor(k, power)[:, None]).astype(base.dtype)
     for w, v in enumerate(vals):
         pos = inv[spans[w]: spans[w + 1]]
         one = k[pos] == 1
@@ -135,9 +140,32 @@ def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarr
     return rows.astype(np.int32), new
 
 
-def combine(base: dict[str, np.ndarray], parts: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def _divisor(k, power: float):
+    return k if power == 1.0 else np.power(np.asarray(k, dtype=np.float64), power)
+
+
+def _combine_same_rows(base: np.ndarray, rows: np.ndarray, vals: list[np.ndarray], power: float):
+    """Every worker changed the same rows (the hot rows, or all rows at a full sync): the same
+    arithmetic as the general case, element for element, without the scatter."""
+    n = len(vals)
+    if n == 1:
+        new = np.array(vals[0], copy=True)
+    else:
+        contiguous = len(rows) and int(rows[-1]) - int(rows[0]) + 1 == len(rows)
+        sel = slice(int(rows[0]), int(rows[-1]) + 1) if contiguous else rows
+        b64 = base[sel].astype(np.float64)
+        acc = np.zeros_like(b64)
+        for v in vals:
+            acc += v.astype(np.float64) - b64
+        new = (b64 + acc / _divisor(n, power)).astype(base.dtype)
+    base[rows] = new
+    return np.asarray(rows, dtype=np.int32), new
+
+
+def combine(base: dict[str, np.ndarray], parts: list[dict], power: float = 1.0
+            ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The sync of every matrix: ``parts[w][name] = (rows, values)`` from worker ``w``."""
-    return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts])
+    return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts], power)
             for name, b in base.items()}
 
 
