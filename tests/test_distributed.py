@@ -183,7 +183,7 @@ def test_round_plan_gives_every_worker_the_same_share_of_its_shard():
 def test_one_simulated_worker_equals_a_local_seeded_run_bit_for_bit(corpus):
     local = Word2Vec(str(corpus), **KW)
     sim = Word2Vec(**KW)
-    result = fit(sim, str(corpus), connect("simulate", 1), sync_words=20_000)
+    result = fit(sim, str(corpus), connect("simulate", 1), sync_words=40_000)
     assert result.plan.rounds > 2
     assert sim.vocab.words == local.vocab.words
     assert np.array_equal(sim.wv.vectors, local.wv.vectors)

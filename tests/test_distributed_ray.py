@@ -77,7 +77,7 @@ def test_ray_counts_equal_local_counts(cluster, corpus):
 
 def test_one_ray_worker_equals_a_local_seeded_one_thread_run(cluster, corpus):
     local = Word2Vec(str(corpus), **KW)
-    remote = Word2Vec(str(corpus), cluster="ray", nodes=1, sync_words=20_000, **KW)
+    remote = Word2Vec(str(corpus), cluster="ray", nodes=1, sync_words=40_000, **KW)
     assert remote.vocab.words == local.vocab.words
     assert np.array_equal(remote.wv.vectors, local.wv.vectors)
     assert np.array_equal(remote.weights.out_ns, local.weights.out_ns)

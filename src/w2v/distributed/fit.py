@@ -94,7 +94,8 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, rule: sync.Syn
     if getattr(model, "_stop_requested", False):
         stop.set()
     try:
-        backend.start(layout, {**cfg.to_dict(), "workers": threads})
+        # a round ends at a job boundary: jobs no longer than a round, so S means what it says
+        backend.start(layout, {**cfg.to_dict(), "workers": threads, "batch_words": min(cfg.batch_words, S)})
         fixed = model.vocab is not None
         if not fixed:
             _count(model, backend, progress)
