@@ -211,9 +211,9 @@ def test_workers_have_their_own_random_streams(corpus):
     seen = []
     orig = sync.combine
 
-    def spy(base, parts, power=1.0):
+    def spy(base, parts, *rule):
         seen.append([{k: v[1].copy() for k, v in p.items()} for p in parts])
-        return orig(base, parts, power)
+        return orig(base, parts, *rule)
 
     sync.combine = spy
     try:

@@ -28,7 +28,7 @@ class ClusterState:
     def to_dict(self) -> dict:
         return {"nodes": self.nodes, "sync_words": self.sync_words,
                 "rule": {"touches": self.rule.touches, "max_period": self.rule.max_period,
-                         "power": self.rule.power},
+                         "power": self.rule.power, "saturate": self.rule.saturate},
                 "rounds": self.rounds, "layout": self.layout.to_dict()}
 
     @classmethod
@@ -36,7 +36,8 @@ class ClusterState:
         try:
             t = d["rule"]
             return cls(int(d["nodes"]), int(d["sync_words"]), SyncRule(float(t["touches"]), int(t["max_period"]),
-                                                                           float(t.get("power", 1.0))),
+                                                                           float(t.get("power", 1.0)),
+                                                                           float(t.get("saturate", 0.0))),
                        int(d["rounds"]), Layout.from_dict(d["layout"], where))
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{where}: malformed distributed state ({exc})") from None

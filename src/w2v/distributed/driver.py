@@ -67,7 +67,8 @@ class Driver:
     """Runs rounds from ``(epoch, round)`` to the end of ``total_epochs``."""
 
     def __init__(self, backend, base: dict[str, np.ndarray], plan: RoundPlan, total_epochs: int,
-                 stream_lens: list[int], alpha: float, min_alpha: float, max_period: int, power: float = 1.0):
+                 stream_lens: list[int], alpha: float, min_alpha: float, max_period: int, power: float = 1.0,
+                 touches: dict | None = None, saturate: float = 0.0):
         self.backend = backend
         self.base = base
         self.plan = plan
@@ -76,6 +77,9 @@ class Driver:
         self.a0, self.a1 = alpha, min_alpha
         self.max_period = max_period
         self.power = power
+        self.touches = touches if saturate > 0 else None  # expected touches a row per round, per matrix
+        self.saturate = saturate
+        self._alpha = alpha
         self.traffic = Traffic()
         self.synced: tuple[int, int] | None = None  # (epoch, round) after the last completed sync
 
@@ -107,6 +111,7 @@ class Driver:
                 if stop.is_set():
                     return (epoch, r)
             due = sync.due_period(r, R, self.max_period)
+            self._alpha = alpha_at((epoch * R + r + 0.5) / (E * R), self.a0, self.a1)
             outs = self._round([self.plan.start(w, epoch, r + 1) for w in range(n)], due)
             sums = _sum_ledgers(outs)
             words = sum(o["words"] for o in outs)
@@ -130,7 +135,10 @@ class Driver:
         shared = self.backend.share(self._update) if self._update is not None else None
         outs = self.backend.call("step", [(shared, until, due) for until in untils])
         t1 = time.perf_counter()
-        self._update = sync.combine(self.base, [o["parts"] for o in outs], self.power)
+        moves = None
+        if self.touches is not None:  # learning rate x touches since the row's last sync
+            moves = {k: self.saturate * self._alpha * t for k, t in self.touches.items()}
+        self._update = sync.combine(self.base, [o["parts"] for o in outs], self.power, moves)
         self._count_traffic(outs, self._update, len(untils), time.perf_counter() - t1)
         return outs
 

@@ -101,7 +101,7 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, rule: sync.Syn
             _count(model, backend, progress)
         else:
             backend.call("count", [(backend.share(list(model.vocab.words)),)] * backend.n)
-        base, infos = _prepare(model, backend, S, rule)
+        base, infos, touches = _prepare(model, backend, S, rule)
         if fixed and resume is None:
             model.corpus_words = sum(i["tokens"] for i in infos)
         plan = RoundPlan.make([i["stream_len"] for i in infos], [i["jobs"] for i in infos], S)
@@ -111,7 +111,7 @@ def fit(model, corpus, backend, *, sync_words: int | None = None, rule: sync.Syn
         state = ClusterState(backend.n, S, rule, plan.rounds, layout)
         if on_ready is not None:
             on_ready(model)
-        return _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
+        return _train(model, backend, base, touches, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
                       checkpoint_every, stop, on_round)
     finally:
         model._trainer = None
@@ -135,7 +135,7 @@ def _count(model, backend, progress) -> None:
     model.corpus_words = int(merged.n_tokens)
 
 
-def _prepare(model, backend, S: int, rule: sync.SyncRule) -> tuple[dict, list[dict]]:
+def _prepare(model, backend, S: int, rule: sync.SyncRule) -> tuple[dict, list[dict], dict]:
     """Hand every worker the vocabulary, tables, initial weights and row periods."""
     cfg, vocab = model.config, model.vocab
     keep = vocab.keep_probs(cfg.sample, cfg.sample_formula)
@@ -155,12 +155,13 @@ def _prepare(model, backend, S: int, rule: sync.SyncRule) -> tuple[dict, list[di
     noise = vocab.noise_weights(cfg.ns_exponent) if cfg.negative else None
     rates = sync.touch_rates(vocab.counts, keep, cfg, hf.points, hf.lengths, noise)
     periods = {k: sync.periods(rates[k], S, rule) for k in base}
+    touches = {k: rates[k] * S * periods[k] for k in base}  # expected, per row between its syncs
     args = tuple(backend.share(x) for x in (list(vocab.words), tables, base, periods))
     infos = backend.call("prepare", [args] * backend.n)
-    return base, infos
+    return base, infos, touches
 
 
-def _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
+def _train(model, backend, base, touches, plan, state, infos, epochs, progress, on_epoch, checkpoint_path,
            checkpoint_every, stop, on_round) -> FitResult:
     cfg = model.config
     sch = model.schedule if model.schedule else None
@@ -171,7 +172,8 @@ def _train(model, backend, base, plan, state, infos, epochs, progress, on_epoch,
     backend.call("begin", [(first_epoch, plan.start(w, first_epoch, first_round)[1], total)
                            for w in range(backend.n)])
     driver = Driver(backend, base, plan, total, [i["stream_len"] for i in infos], cfg.start_alpha, cfg.min_alpha,
-                    state.rule.max_period, state.rule.power)
+                    state.rule.max_period, state.rule.power, touches,
+                    state.rule.saturate)
     offset = model.epochs_done - first_epoch
     hook_epoch = getattr(progress, "epoch", None)
     hook_train = getattr(progress, "train", None)

@@ -32,11 +32,13 @@ class SyncRule:
     round at which it syncs every round; ``max_period``: the longest wait, in rounds (a power of
     two; 1: every row every round, no tiers). ``power``: the ``k`` deltas of a row combine as
     their sum over ``k ** power``: 1 is their mean (the rule the issue prescribes), 0 their sum
-    (an experiment, see docs/distributed.md)."""
+    (an experiment, see docs/distributed.md). ``saturate`` > 0 (an experiment) replaces the
+    power by a per-row divisor from a model of saturating moves, see :func:`saturating_divisor`."""
 
     touches: float = 1.0
     max_period: int = 8
     power: float = 1.0
+    saturate: float = 0.0
 
     def __post_init__(self):
         if self.max_period < 1 or self.max_period & (self.max_period - 1):
@@ -114,15 +116,30 @@ def changed(weights: np.ndarray, base: np.ndarray, due) -> tuple[np.ndarray, np.
     return idx, cur[moved]
 
 
-def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarray], power: float = 1.0
-                   ) -> tuple[np.ndarray, np.ndarray]:
+def saturating_divisor(k, moves: np.ndarray) -> np.ndarray:
+    """The divisor of the sum of ``k`` workers' changes of a row when each worker moved it by
+    ``moves`` (learning rate x expected touches since the last sync): if each touch moves a row a
+    share ``a`` of the way to where its data pull it, one worker's ``t`` touches move it
+    ``1 - (1 - a)^t`` of the way and ``k t`` sequential touches ``1 - (1 - a)^(k t)``; the sum of
+    the k moves over ``k (1 - e^-u) / (1 - e^-ku)`` (``u = a t``) matches the sequential move:
+    the sum when rows move little (u -> 0), the mean when they saturate (u -> inf)."""
+    u = np.asarray(moves, dtype=np.float64)
+    k = np.asarray(k, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        d = k * np.expm1(-u) / np.expm1(-k * u)
+    return np.where(u > 1e-12, d, 1.0)
+
+
+def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarray], power: float = 1.0,
+                   moves: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """One matrix's sync from the workers' changed rows (in worker order); updates ``base`` and
-    returns (rows, new values) for the workers."""
+    returns (rows, new values) for the workers. ``moves`` (per row of ``base``): the saturating
+    divisor's ``u`` instead of ``k ** power``."""
     d = base.shape[1]
     if not any(len(i) for i in idxs):
         return np.zeros(0, np.int32), np.zeros((0, d), base.dtype)
     if all(len(i) == len(idxs[0]) and np.array_equal(i, idxs[0]) for i in idxs[1:]):
-        return _combine_same_rows(base, idxs[0], vals, power)
+        return _combine_same_rows(base, idxs[0], vals, power, moves)
     all_idx = np.concatenate(idxs)
     rows, inv, k = np.unique(all_idx, return_inverse=True, return_counts=True)
     b64 = base[rows].astype(np.float64)
@@ -131,7 +148,8 @@ def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarr
     for w, v in enumerate(vals):
         pos = inv[spans[w]: spans[w + 1]]
         acc[pos] += v.astype(np.float64) - b64[pos]  # rows are unique within one worker's part
-    new = (b64 + acc / _divisor(k, power)[:, None]).astype(base.dtype)
+    div = _divisor(k, power) if moves is None else saturating_divisor(k, moves[rows])
+    new = (b64 + acc / div[:, None]).astype(base.dtype)
     for w, v in enumerate(vals):
         pos = inv[spans[w]: spans[w + 1]]
         one = k[pos] == 1
@@ -144,7 +162,7 @@ def _divisor(k, power: float):
     return k if power == 1.0 else np.power(np.asarray(k, dtype=np.float64), power)
 
 
-def _combine_same_rows(base: np.ndarray, rows: np.ndarray, vals: list[np.ndarray], power: float):
+def _combine_same_rows(base: np.ndarray, rows: np.ndarray, vals: list[np.ndarray], power: float, moves=None):
     """Every worker changed the same rows (the hot rows, or all rows at a full sync): the same
     arithmetic as the general case, element for element, without the scatter."""
     n = len(vals)
@@ -157,15 +175,19 @@ def _combine_same_rows(base: np.ndarray, rows: np.ndarray, vals: list[np.ndarray
         acc = np.zeros_like(b64)
         for v in vals:
             acc += v.astype(np.float64) - b64
-        new = (b64 + acc / _divisor(n, power)).astype(base.dtype)
+        if moves is None:
+            new = (b64 + acc / _divisor(n, power)).astype(base.dtype)
+        else:
+            new = (b64 + acc / saturating_divisor(n, moves[rows])[:, None]).astype(base.dtype)
     base[rows] = new
     return np.asarray(rows, dtype=np.int32), new
 
 
-def combine(base: dict[str, np.ndarray], parts: list[dict], power: float = 1.0
+def combine(base: dict[str, np.ndarray], parts: list[dict], power: float = 1.0, moves: dict | None = None
             ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """The sync of every matrix: ``parts[w][name] = (rows, values)`` from worker ``w``."""
-    return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts], power)
+    return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts], power,
+                                 None if moves is None else moves[name])
             for name, b in base.items()}
 
 
