@@ -155,6 +155,19 @@ def test_combine_takes_a_single_changer_exactly_and_averages_shared_rows():
         assert np.array_equal(w, base)
 
 
+def test_other_combinations_sum_or_saturate_between_sum_and_mean():
+    base = np.zeros((3, 2), np.float32)
+    vals = [np.full((3, 2), 1.0, np.float32), np.full((3, 2), 3.0, np.float32)]
+    idx = [np.arange(3, dtype=np.int32)] * 2
+    _, total = sync.combine_matrix(base.copy(), idx, vals, power=0.0)
+    assert np.array_equal(total, np.full((3, 2), 4.0, np.float32))
+    moves = np.array([0.0, 1.0, 1e3])
+    _, sat = sync.combine_matrix(base.copy(), idx, vals, moves=moves)
+    assert sat[0, 0] == 4.0 and 2.0 < sat[1, 0] < 4.0 and sat[2, 0] == pytest.approx(2.0)
+    d = sync.saturating_divisor(8, np.array([1e-9, 0.1, 1.0, 10.0]))
+    assert d[0] == pytest.approx(1.0) and np.all(np.diff(d) > 0) and d[-1] == pytest.approx(8.0, rel=1e-3)
+
+
 def test_periods_are_powers_of_two_falling_with_frequency_and_every_row_syncs_each_epoch():
     rate = np.array([1e-2, 1e-3, 2e-4, 1e-5, 1e-7])
     p = sync.periods(rate, 1000, SyncRule(1.0, 8))
