@@ -9,7 +9,7 @@ cost of a Ray sync over loopback, Ray against a local run, and a *modelled* 10B-
     # two Ray workers of one thread against a local 2-thread run (whole-process wall time)
     python bench/bench_distributed.py speed --corpus /tmp/devmix2.txt --runs 3
     # the modelled wall time of a 10B-word, 5-epoch run (needs the two measurements above)
-    python bench/bench_distributed.py model --words-per-sec 1.1e6 --sync-fixed 0.004 --sync-gbps 1.6
+    python bench/bench_distributed.py model --words-per-sec 1.3e6 --sync-fixed 0.013 --sync-ms-per-mb 1.74
 
 Every quality row is a mean over seeds (one run is not evidence of a difference under one analogy
 point). Results are appended as JSON lines to ``--log`` so long sweeps can be resumed and re-tabled.
@@ -220,11 +220,13 @@ def cmd_model(p) -> None:
     """Modelled (not measured) wall time of ``words`` x ``epochs`` on ``nodes`` nodes."""
     row_bytes = p.dim * 4 + 4
     print(f"MODELLED: {p.words:.0e} words x {p.epochs} epochs; V = {p.vocab:,}, d = {p.dim}, S = {p.sync_words:,}; "
-          f"a node trains {p.words_per_sec:,.0f} words/s; a sync costs {p.sync_fixed * 1e3:.1f} ms plus its "
-          f"bytes at the link speed; a round moves {p.hot_share:.0%} of the rows of the two matrices up and "
-          f"down (full syncs every row), star topology through the driver's link.")
-    print("| nodes | link | rounds | GB per round at the driver | compute | sync | total (modelled) |")
-    print("|---:|---|---:|---:|---:|---:|---:|")
+          f"a node trains {p.words_per_sec:,.0f} words/s; a sync costs {p.sync_fixed * 1e3:.1f} ms, plus "
+          f"{p.sync_ms_per_mb:.2f} ms of driver CPU per MB it moves, plus its bytes at the link speed; a round "
+          f"moves {p.hot_share:.0%} of the rows of the two matrices up and down (a full sync every "
+          f"{p.full_every} rounds and at each epoch's end moves all), star topology through the driver's link.")
+    print("| nodes | link | rounds | GB per round at the driver | compute | sync (star, built) | total (modelled) "
+          "| total if row-sharded (not built) |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for nodes in p.nodes:
         for gbit in p.links:
             per_node = p.words / nodes
@@ -236,9 +238,16 @@ def cmd_model(p) -> None:
             per_round = 2 * nodes * rows * row_bytes  # up and down, every worker, through one link
             per_full = 2 * nodes * full_rows * row_bytes
             link = gbit * 1e9 / 8
-            sync_s = (rounds - p.epochs) * (p.sync_fixed + per_round / link) + p.epochs * (p.sync_fixed + per_full / link)
+            cpu = p.sync_ms_per_mb / 1e3 / 1e6  # seconds per byte moved at the driver
+            fulls = p.epochs + max(0, rounds // p.full_every - p.epochs)
+            sync_s = ((rounds - fulls) * (p.sync_fixed + per_round * (cpu + 1 / link))
+                      + fulls * (p.sync_fixed + per_full * (cpu + 1 / link)))
+            # row-sharded: each node combines 1/N of the rows; each link carries twice a worker's bytes
+            w_round, w_full = 2 * rows * row_bytes, 2 * full_rows * row_bytes
+            shard_s = ((rounds - fulls) * (p.sync_fixed + w_round * (cpu + 1 / link))
+                       + fulls * (p.sync_fixed + w_full * (cpu + 1 / link)))
             print(f"| {nodes} | {gbit:g} Gbit/s | {rounds:,} | {per_round / 1e9:.2f} | {_hms(compute)} | "
-                  f"{_hms(sync_s)} | {_hms(compute + sync_s)} |")
+                  f"{_hms(sync_s)} | {_hms(compute + sync_s)} | {_hms(compute + shard_s)} |")
 
 
 def _hms(s: float) -> str:
@@ -279,6 +288,8 @@ def main() -> None:
     m.add_argument("--hot-share", type=float, default=0.05, help="share of rows a non-final round syncs")
     m.add_argument("--words-per-sec", type=float, required=True, help="one node, measured")
     m.add_argument("--sync-fixed", type=float, required=True, help="seconds of a sync apart from bytes, measured")
+    m.add_argument("--sync-ms-per-mb", type=float, required=True, help="driver CPU ms per MB moved, measured")
+    m.add_argument("--full-every", type=int, default=8, help="rounds between full syncs (the longest tier)")
     m.add_argument("--nodes", type=int, nargs="+", default=[8, 32, 128])
     m.add_argument("--links", type=float, nargs="+", default=[10, 100])
     t = sub.add_parser("table")
