@@ -117,7 +117,7 @@ def train(
         run.local(model, params, phrases, read_vocab, save_vocab)
     else:
         if phrases:
-            raise ConfigError("--phrases with --cluster: run `w2v phrases --cluster ...` first and train on its output")
+            raise ConfigError("--phrases does not combine with --cluster: run `w2v phrases` first and train on its output")
         run.cluster(model, params, state, cluster, nodes, sync_words, read_vocab, save_vocab)
     if run.model.interrupted:
         sch = run.model.schedule
