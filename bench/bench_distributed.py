@@ -58,18 +58,19 @@ def evaluate(kv) -> dict:
 # -- quality --------------------------------------------------------------------------------
 
 def quality_run(corpus: str, arch: str, nodes: int, seed: int, sync_words: int, touches: float,
-                max_period: int, parallel: int, power: float = 1.0, saturate: float = 0.0) -> dict:
+                max_period: int, parallel: int, power: float = 1.0, saturate: float = 0.0,
+                momentum: float = 0.0) -> dict:
     from w2v import Word2Vec
     from w2v.distributed import SyncRule, connect, fit
 
     model = Word2Vec(sg=int(arch == "sg"), seed=seed, workers=1, **PARAMS)
     t0 = time.perf_counter()
     res = fit(model, corpus, connect("simulate", nodes, parallel=parallel), sync_words=sync_words,
-              rule=SyncRule(touches, max_period, power, saturate))
+              rule=SyncRule(touches, max_period, power, saturate, momentum))
     secs = time.perf_counter() - t0
     t = res.traffic
     return {"arch": arch, "nodes": nodes, "seed": seed, "sync_words": sync_words, "touches": touches,
-            "max_period": max_period, "power": power, "saturate": saturate, "rounds": res.plan.rounds, "syncs": t.syncs, "up": t.up, "down": t.down,
+            "max_period": max_period, "power": power, "saturate": saturate, "momentum": momentum, "rounds": res.plan.rounds, "syncs": t.syncs, "up": t.up, "down": t.down,
             "vocab": len(model.vocab), "seconds": round(secs, 1), **evaluate(model.wv)}
 
 
@@ -79,13 +80,14 @@ def cmd_quality(p) -> None:
     corpus = plain_corpus(p.corpus, work)
     log = Path(p.log)
     done = _read_log(log)
-    plan = [(n, s, p.sync_words, p.touches, p.max_period, p.power, p.saturate) for n in p.nodes for s in p.seeds]
-    plan += [(n, s, 10**12, 1.0, 1, 1.0, 0.0) for n in p.spark for s in p.seeds]  # Spark: one merge per epoch
-    for n, seed, sw, touches, mp, pw, sat in plan:
-        key = (p.arch, n, seed, sw, touches, mp, pw, sat)
+    plan = [(n, s, p.sync_words, p.touches, p.max_period, p.power, p.saturate, p.momentum)
+            for n in p.nodes for s in p.seeds]
+    plan += [(n, s, 10**12, 1.0, 1, 1.0, 0.0, 0.0) for n in p.spark for s in p.seeds]  # Spark: one merge an epoch
+    for n, seed, sw, touches, mp, pw, sat, mom in plan:
+        key = (p.arch, n, seed, sw, touches, mp, pw, sat, mom)
         if key in done:
             continue
-        row = quality_run(corpus, p.arch, n, seed, sw, touches, mp, p.parallel, pw, sat)
+        row = quality_run(corpus, p.arch, n, seed, sw, touches, mp, p.parallel, pw, sat, mom)
         with open(log, "a") as fh:
             fh.write(json.dumps(row) + "\n")
         print(json.dumps(row), flush=True)
@@ -98,7 +100,7 @@ def _read_log(log: Path) -> dict:
         for line in log.read_text().splitlines():
             r = json.loads(line)
             rows[(r["arch"], r["nodes"], r["seed"], r["sync_words"], r["touches"], r["max_period"],
-                  r.get("power", 1.0), r.get("saturate", 0.0))] = r
+                  r.get("power", 1.0), r.get("saturate", 0.0), r.get("momentum", 0.0))] = r
     return rows
 
 
@@ -108,13 +110,14 @@ def table(rows: dict, arch: str | None = None) -> None:
         if arch and r["arch"] != arch:
             continue
         groups.setdefault((r["arch"], r["sync_words"], r["touches"], r["max_period"], r.get("power", 1.0),
-                           r.get("saturate", 0.0), r["nodes"]), []).append(r)
+                           r.get("saturate", 0.0), r.get("momentum", 0.0), r["nodes"]), []).append(r)
     print("| arch | rule | N | seeds | analogy | WS353 | SimLex | syncs | MB per sync (up+down) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    for (a, sw, t, mp, pw, sat, n), rs in sorted(groups.items()):
+    for (a, sw, t, mp, pw, sat, mom, n), rs in sorted(groups.items()):
         rule = "Spark (1 merge/epoch)" if sw >= 10**12 else f"S={sw:,} tiers {t:g}/{mp}"
         rule += "" if pw == 1.0 or sat else f" sum/k^{pw:g}"
         rule += f" saturating x{sat:g}" if sat else ""
+        rule += f" momentum {mom:g}" if mom else ""
 
         def ms(k, rs=rs):
             v = [r[k] for r in rs]
@@ -268,6 +271,7 @@ def main() -> None:
     q.add_argument("--max-period", type=int, default=None)
     q.add_argument("--power", type=float, default=1.0, help="deltas combine as sum / k**power (1: mean)")
     q.add_argument("--saturate", type=float, default=0.0, help="saturating divisor, scale of u (0: off)")
+    q.add_argument("--momentum", type=float, default=0.0, help="block momentum over syncs (BMUF; 0: off)")
     q.add_argument("--parallel", type=int, default=2, help="logical workers stepping at once")
     q.add_argument("--log", default="bench-distributed.jsonl")
     q.add_argument("--work", default=None)

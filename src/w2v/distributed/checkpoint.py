@@ -6,7 +6,7 @@ resumed run cuts the same shards and continues at the same round."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ..atomic import atomic_dir, atomic_file
@@ -27,19 +27,16 @@ class ClusterState:
 
     def to_dict(self) -> dict:
         return {"nodes": self.nodes, "sync_words": self.sync_words,
-                "rule": {"touches": self.rule.touches, "max_period": self.rule.max_period,
-                         "power": self.rule.power, "saturate": self.rule.saturate},
+                "rule": asdict(self.rule),
                 "rounds": self.rounds, "layout": self.layout.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict, where: str) -> "ClusterState":
         try:
             t = d["rule"]
-            return cls(int(d["nodes"]), int(d["sync_words"]), SyncRule(float(t["touches"]), int(t["max_period"]),
-                                                                           float(t.get("power", 1.0)),
-                                                                           float(t.get("saturate", 0.0))),
-                       int(d["rounds"]), Layout.from_dict(d["layout"], where))
-        except (KeyError, TypeError, ValueError) as exc:
+            rule = SyncRule(**{k: type(getattr(SyncRule, k))(t[k]) for k in t})
+            return cls(int(d["nodes"]), int(d["sync_words"]), rule, int(d["rounds"]), Layout.from_dict(d["layout"], where))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(f"{where}: malformed distributed state ({exc})") from None
 
 

@@ -68,7 +68,7 @@ class Driver:
 
     def __init__(self, backend, base: dict[str, np.ndarray], plan: RoundPlan, total_epochs: int,
                  stream_lens: list[int], alpha: float, min_alpha: float, max_period: int, power: float = 1.0,
-                 touches: dict | None = None, saturate: float = 0.0):
+                 touches: dict | None = None, saturate: float = 0.0, momentum: float = 0.0):
         self.backend = backend
         self.base = base
         self.plan = plan
@@ -78,6 +78,8 @@ class Driver:
         self.max_period = max_period
         self.power = power
         self.touches = touches if saturate > 0 else None  # expected touches a row per round, per matrix
+        self.momentum = momentum
+        self.velocity = {k: np.zeros(v.shape, np.float64) for k, v in base.items()} if momentum else None
         self.saturate = saturate
         self._alpha = alpha
         self.traffic = Traffic()
@@ -138,7 +140,12 @@ class Driver:
         moves = None
         if self.touches is not None:  # learning rate x touches since the row's last sync
             moves = {k: self.saturate * self._alpha * t for k, t in self.touches.items()}
+        if self.velocity is not None:
+            before = {k: b.copy() for k, b in self.base.items()}
         self._update = sync.combine(self.base, [o["parts"] for o in outs], self.power, moves)
+        if self.velocity is not None:
+            old = {k: before[k][rows].astype(np.float64) for k, (rows, _) in self._update.items()}
+            sync.momentum_step(self.base, old, self._update, self.velocity, self.momentum)
         self._count_traffic(outs, self._update, len(untils), time.perf_counter() - t1)
         return outs
 

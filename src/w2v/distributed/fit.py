@@ -173,7 +173,7 @@ def _train(model, backend, base, touches, plan, state, infos, epochs, progress, 
                            for w in range(backend.n)])
     driver = Driver(backend, base, plan, total, [i["stream_len"] for i in infos], cfg.start_alpha, cfg.min_alpha,
                     state.rule.max_period, state.rule.power, touches,
-                    state.rule.saturate)
+                    state.rule.saturate, state.rule.momentum)
     offset = model.epochs_done - first_epoch
     hook_epoch = getattr(progress, "epoch", None)
     hook_train = getattr(progress, "train", None)

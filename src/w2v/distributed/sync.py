@@ -39,6 +39,7 @@ class SyncRule:
     max_period: int = 8
     power: float = 1.0
     saturate: float = 0.0
+    momentum: float = 0.0  # block momentum over syncs (BMUF), an experiment: see momentum_step
 
     def __post_init__(self):
         if self.max_period < 1 or self.max_period & (self.max_period - 1):
@@ -194,6 +195,20 @@ def combine(base: dict[str, np.ndarray], parts: list[dict], power: float = 1.0, 
     return {name: combine_matrix(b, [p[name][0] for p in parts], [p[name][1] for p in parts], power,
                                  None if moves is None else moves[name])
             for name, b in base.items()}
+
+
+def momentum_step(base: dict[str, np.ndarray], old: dict, update: dict, velocity: dict, eta: float) -> None:
+    """Block momentum (BMUF, Chen and Huo 2016): a synced row moves by ``eta * its last move +
+    this sync's change`` instead of the change alone; ``old`` holds the synced rows' values
+    before the sync. Updates ``base``, ``velocity`` and the values in ``update`` in place."""
+    for name, (rows, new) in update.items():
+        if not len(rows):
+            continue
+        step = new.astype(np.float64) - old[name]
+        step += eta * velocity[name][rows]
+        velocity[name][rows] = step
+        new[:] = (old[name] + step).astype(new.dtype)
+        base[name][rows] = new
 
 
 def apply(weights: dict[str, np.ndarray], update: dict, base: dict[str, np.ndarray] | None = None) -> None:
