@@ -141,20 +141,26 @@ def combine_matrix(base: np.ndarray, idxs: list[np.ndarray], vals: list[np.ndarr
         return np.zeros(0, np.int32), np.zeros((0, d), base.dtype)
     if all(len(i) == len(idxs[0]) and np.array_equal(i, idxs[0]) for i in idxs[1:]):
         return _combine_same_rows(base, idxs[0], vals, power, moves)
-    all_idx = np.concatenate(idxs)
-    rows, inv, k = np.unique(all_idx, return_inverse=True, return_counts=True)
-    b64 = base[rows].astype(np.float64)
-    acc = np.zeros_like(b64)
-    spans = np.cumsum([0] + [len(i) for i in idxs])
-    for w, v in enumerate(vals):
-        pos = inv[spans[w]: spans[w + 1]]
-        acc[pos] += v.astype(np.float64) - b64[pos]  # rows are unique within one worker's part
+    rows, k = np.unique(np.concatenate(idxs), return_counts=True)
+    order = [np.argsort(i, kind="stable") if len(i) > 1 and np.any(np.diff(i) < 0) else None for i in idxs]
+    idxs = [i if o is None else i[o] for i, o in zip(idxs, order, strict=True)]
+    vals = [v if o is None else v[o] for v, o in zip(vals, order, strict=True)]
+    pos = [np.searchsorted(rows, i) for i in idxs]  # each worker's rows among the union, ascending
     div = _divisor(k, power) if moves is None else saturating_divisor(k, moves[rows])
-    new = (b64 + acc / div[:, None]).astype(base.dtype)
-    for w, v in enumerate(vals):
-        pos = inv[spans[w]: spans[w + 1]]
-        one = k[pos] == 1
-        new[pos[one]] = v[one]
+    new = np.empty((len(rows), d), base.dtype)
+    chunk = 2048
+    for a in range(0, len(rows), chunk):  # cache-sized pieces of the union of the changed rows
+        b = min(a + chunk, len(rows))
+        b64 = base[rows[a:b]].astype(np.float64)
+        acc = np.zeros_like(b64)
+        spans = [(int(np.searchsorted(p, a)), int(np.searchsorted(p, b))) for p in pos]
+        for p, v, (lo, hi) in zip(pos, vals, spans, strict=True):
+            at = p[lo:hi] - a
+            acc[at] += v[lo:hi].astype(np.float64) - b64[at]  # rows are unique within one worker's part
+        new[a:b] = (b64 + acc / div[a:b, None]).astype(base.dtype)
+        for p, v, (lo, hi) in zip(pos, vals, spans, strict=True):
+            one = k[p[lo:hi]] == 1  # a row only this worker changed: its value, exactly
+            new[p[lo:hi][one]] = v[lo:hi][one]
     base[rows] = new
     return rows.astype(np.int32), new
 
