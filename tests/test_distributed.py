@@ -302,3 +302,48 @@ assert "ray" not in sys.modules, "ray was imported"
     assert out.returncode == 0, out.stderr
     head = (tmp_path / "sim.txt").read_text().split("\n", 1)[0].split()
     assert int(head[1]) == 8 and int(head[0]) > 1000
+
+
+def test_url_corpora_go_through_fsspec(corpus, tmp_path, monkeypatch):
+    """A stand-in for fsspec (the real one is optional) with the calls shards.py makes."""
+    import glob as globmod
+    import os
+    import types
+
+    class LocalFS:
+        def size(self, p):
+            return os.path.getsize(p)
+
+        def glob(self, p):
+            return sorted(globmod.glob(p))
+
+        def isdir(self, p):
+            return os.path.isdir(p)
+
+        def exists(self, p):
+            return os.path.exists(p)
+
+        def find(self, p):
+            return sorted(str(f) for f in __import__("pathlib").Path(p).rglob("*") if f.is_file())
+
+    def url_to_fs(url):
+        assert url.startswith("file://")
+        return LocalFS(), url[len("file://"):]
+
+    fake = types.ModuleType("fsspec")
+    fake.core = types.SimpleNamespace(url_to_fs=url_to_fs)
+    fake.open = lambda url, mode: types.SimpleNamespace(open=lambda: open(url_to_fs(url)[1], mode))
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    lines = corpus.read_bytes().split(b"\n")
+    (folder / "a.txt").write_bytes(b"\n".join(lines[:700]) + b"\n")
+    (folder / "b.txt").write_bytes(b"\n".join(lines[700:]))
+    monkeypatch.setitem(sys.modules, "fsspec", fake)
+    layout = shards.plan([f"file://{folder}"], 3)
+    assert [f for f, _ in layout.files] == [f"file://{folder}/a.txt", f"file://{folder}/b.txt"]
+    sharded = [t for s in layout.shards for blk in shards.ShardSource(s, dict(layout.files)).blocks()
+               for t in blk.tokens]
+    assert sharded == [t for blk in TextSource([str(folder)]).blocks() for t in blk.tokens]
+    monkeypatch.setitem(sys.modules, "fsspec", None)
+    with pytest.raises(InputError, match="need fsspec"):
+        shards.plan(["s3://bucket/corpus.txt"], 2)
