@@ -19,7 +19,9 @@ import contextlib
 import dataclasses
 import difflib
 import os
+import threading
 import time
+import types
 import warnings
 import weakref
 from pathlib import Path
@@ -105,12 +107,14 @@ class Word2Vec:
     ``hashfxn`` and ``comment`` are accepted (the loss is always computed; initial vectors come
     from ``seed``). ``sentences`` (or ``corpus_file``) may be a path, a list of paths, an
     iterable of token lists, or a sequence of integer arrays; given it, the model builds its
-    vocabulary and trains at once.
+    vocabulary and trains at once. ``cluster="ray"`` (or ``"auto"``, ``"ray://host:port"``)
+    trains the files at those paths on ``nodes`` Ray workers that sync every ``sync_words``
+    words (see docs/distributed.md).
     """
 
     def __init__(self, sentences=None, corpus_file=None, *, progress=None, compute_loss: bool = False,
                  callbacks: Iterable = (), trim_rule: Callable | None = None, hashfxn=hash, comment=None,
-                 **params):
+                 cluster=None, nodes=None, sync_words=None, **params):
         _check_params(params)
         self._init_state(Config(**params))
         self.compute_loss = bool(compute_loss)
@@ -120,6 +124,8 @@ class Word2Vec:
             raise ConfigError("give sentences or corpus_file, not both")
         corpus = corpus_file if corpus_file is not None else sentences
         if corpus is None:
+            if cluster is not None:
+                raise ConfigError("cluster= needs the corpus: Word2Vec(paths, cluster=..., nodes=...)")
             if callbacks or trim_rule is not None:
                 warnings.warn("callbacks and trim_rule apply to the training a corpus starts; without a corpus "
                               "they are ignored: give them to build_vocab() and train()", stacklevel=2)
@@ -128,6 +134,11 @@ class Word2Vec:
             from .logs import LogProgress
 
             progress = LogProgress()
+        if cluster is not None:
+            from .distributed import connect, fit
+
+            fit(self, corpus, connect(cluster, nodes), sync_words=sync_words, progress=progress)
+            return
         self.build_vocab(corpus, trim_rule=trim_rule, progress=progress)
         self.train(progress=progress, callbacks=callbacks)
 
@@ -211,7 +222,7 @@ class Word2Vec:
             if len(vocab) == 0:
                 raise InputError(f"{read_vocab}: no word has count >= min_count={self.config.min_count}")
             corpus = self._scan_fixed(source, vocab.index, progress, given)
-            self._set_vocab(vocab)
+            self.set_vocab(vocab)
             self._set_corpus(corpus)
             return self
         result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_progress_method(progress, "scan"))
@@ -228,7 +239,7 @@ class Word2Vec:
             if len(vocab) == 0:
                 raise InputError(f"{_where(source)}: no word occurs at least min_count={self.config.min_count} "
                                  f"times ({len(words)} distinct words, {result.n_tokens} tokens); lower min_count")
-            self._set_vocab(vocab)
+            self.set_vocab(vocab)
             remap = np.fromiter((vocab.index.get(w, -1) for w in words), dtype=np.int32, count=len(words))
         if result.ids_path is None:  # pruned: epochs re-read the source, mapping words to rows directly
             remap = np.arange(len(self.vocab), dtype=np.int32)
@@ -249,7 +260,7 @@ class Word2Vec:
             vocab = self._select(words, counts, trim_rule)
             if len(vocab) == 0:
                 raise ConfigError(f"no word has count >= min_count={self.config.min_count}")
-            self._set_vocab(vocab)
+            self.set_vocab(vocab)
             if self._corpus is not None:
                 self._corpus.close()
                 self._corpus = None
@@ -261,7 +272,8 @@ class Word2Vec:
                 null_word: bool | None = None) -> Vocab:
         return weights_.select(self.config, words, counts, trim_rule, null_word)
 
-    def _set_vocab(self, vocab: Vocab) -> None:
+    def set_vocab(self, vocab: Vocab) -> None:
+        """Use ``vocab`` from now on, with fresh weights (as a new model's) and no history."""
         self.vocab = vocab
         self.weights, self.huffman = weights_.initial(self.config, vocab)
         self.epochs_done = 0
@@ -363,6 +375,20 @@ class Word2Vec:
             yield
         finally:
             self._active, self._stop_requested = False, False
+
+    @contextlib.contextmanager
+    def running_elsewhere(self, stop: threading.Event):
+        """For training driven outside this class (distributed training): while the block runs,
+        :meth:`stop` sets ``stop``."""
+        with self._running():
+            self._trainer = types.SimpleNamespace(stop=stop)
+            if self._stop_requested:
+                stop.set()
+            try:
+                yield
+            finally:
+                self._trainer = None
+                self._wv = None
 
     @property
     def interrupted(self) -> bool:

@@ -37,10 +37,11 @@ UNUSED = np.zeros((1, 1), dtype=np.float32)  # the weights of a loss the model d
 def save_model(model: "Word2Vec", path: str | os.PathLike) -> None:
     """Write the native folder at ``path`` (an archive if ``path`` is an existing file)."""
     with formats.writing(path) as tmp:
-        _write(model, tmp)
+        write_folder(model, tmp)
 
 
-def _write(model: "Word2Vec", folder: Path) -> None:
+def write_folder(model: "Word2Vec", folder: Path) -> None:
+    """The model's files in ``folder`` (an existing, empty folder: the caller makes it atomic)."""
     cfg = model.config
     formats.write_native_vectors(folder, model.vocab.words, model.vocab.counts, model.weights.syn0)
     w = model.weights

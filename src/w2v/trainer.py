@@ -133,8 +133,11 @@ class EpochEnd:
     jobs: int
 
 
-def job_seed(seed: int, epoch: int, job: int) -> int:
-    return (seed * 0x9E3779B97F4A7C15 + epoch * 0xD1B54A32D192ED03 + job * 0x8CB92BA72F3D8DD7) & _MASK
+def job_seed(seed: int, epoch: int, job: int, rank: int = 0) -> int:
+    """A job's random seed; ``rank`` (a distributed worker's number) gives each worker its own
+    streams, rank 0 those of a local run."""
+    return (seed * 0x9E3779B97F4A7C15 + epoch * 0xD1B54A32D192ED03 + job * 0x8CB92BA72F3D8DD7
+            + rank * 0xA24BAED4963EE407) & _MASK
 
 
 def alpha_at(frac: float, alpha: float, min_alpha: float) -> float:
@@ -145,21 +148,24 @@ class Schedule:
     """Every job of a run of ``total_epochs`` passes over a stream of ``stream_len`` entries.
 
     ``pieces(epoch)`` yields the epoch's stream in pieces that end at sentence boundaries; each is
-    cut into jobs of about ``batch_words`` entries. Pure: the same arguments give the same jobs."""
+    cut into jobs of about ``batch_words`` entries. Pure: the same arguments give the same jobs.
+    ``rank`` mixes a distributed worker's number into the seeds (0: a local run's)."""
 
     def __init__(self, pieces: Callable[[int], Iterable[np.ndarray]], stream_len: int, total_epochs: int,
-                 alpha: float, min_alpha: float, seed: int, batch_words: int):
+                 alpha: float, min_alpha: float, seed: int, batch_words: int, rank: int = 0):
         self.pieces = pieces
         self.stream_len = stream_len
         self.total_epochs = total_epochs
         self.a0, self.a1 = alpha, min_alpha
         self.seed = seed
         self.batch_words = batch_words
+        self.rank = rank
         self.span = max(1, total_epochs * stream_len)
 
     @classmethod
-    def for_config(cls, cfg, pieces, stream_len: int, total_epochs: int) -> "Schedule":
-        return cls(pieces, stream_len, total_epochs, cfg.start_alpha, cfg.min_alpha, cfg.seed, cfg.batch_words)
+    def for_config(cls, cfg, pieces, stream_len: int, total_epochs: int, rank: int = 0) -> "Schedule":
+        return cls(pieces, stream_len, total_epochs, cfg.start_alpha, cfg.min_alpha, cfg.seed, cfg.batch_words,
+                   rank)
 
     def alpha(self, frac: float) -> float:
         return alpha_at(frac, self.a0, self.a1)
@@ -178,7 +184,7 @@ class Schedule:
                 for lo, hi in job_bounds(arr, self.batch_words):
                     if job >= first:
                         yield Job(epoch, job, arr, lo, hi, self.alpha((base + offset + lo) / self.span),
-                                  self.alpha((base + offset + hi) / self.span), job_seed(self.seed, epoch, job))
+                                  self.alpha((base + offset + hi) / self.span), job_seed(self.seed, epoch, job, self.rank))
                     job += 1
                 offset += len(arr)
             yield EpochEnd(epoch, max(0, job - first))
@@ -275,14 +281,15 @@ class Session:
 
     def __init__(self, kernel: Kernel, jobs: Iterator[Job | EpochEnd], ledger: Ledger, threads: int,
                  stop: threading.Event, on_progress: Callable[[dict], None] | None = None,
-                 on_epoch: Callable[[EpochStats], None] | None = None, poll: float = 0.1):
+                 on_epoch: Callable[[EpochStats], None] | None = None, poll: float = 0.1,
+                 start: tuple[int, int] | None = None):
         self.kernel = kernel
         self.ledger = ledger
         self.stop = stop
         self.on_progress, self.on_epoch, self.poll = on_progress, on_epoch, poll
         self.errors: list[BaseException] = []
         self.finished = False
-        self.position: tuple[int, int] | None = None  # the next job to queue
+        self.position: tuple[int, int] | None = start  # the next job to queue
         self._jobs = jobs
         self._pending: Job | None = None
         self._queued = 0
@@ -317,15 +324,19 @@ class Session:
     def halted(self) -> bool:
         return self.stop.is_set() or bool(self.errors)
 
-    def advance(self, max_words: int | None = None, deadline: float | None = None) -> None:
+    def advance(self, max_words: int | None = None, deadline: float | None = None,
+                until: tuple[int, int] | None = None) -> None:
         """Queue jobs until ``max_words`` stream entries are queued in this step, the clock passes
-        ``deadline`` (at least one job either way), the schedule ends or a stop is asked for;
-        then wait until every queued job is done."""
+        ``deadline`` (at least one job either way), the next job is ``until`` (epoch, job) or
+        later (no job then), the schedule ends or a stop is asked for; then wait until every
+        queued job is done."""
         words = 0
         started = False
         while not self.finished:
             if self.halted:
                 self._cut()
+                break
+            if until is not None and self.position is not None and self.position >= until:
                 break
             if started and ((max_words is not None and words >= max_words)
                             or (deadline is not None and time.perf_counter() >= deadline)):
@@ -422,7 +433,7 @@ class Trainer:
                 on_progress=None, on_epoch=None, poll: float = 0.1) -> Session:
         ledger = Ledger(schedule, first_epoch, last_epoch)
         return Session(self.kernel, schedule.jobs(first_epoch, last_epoch, start_job), ledger, self.cfg.threads,
-                       self.stop, on_progress, on_epoch, poll)
+                       self.stop, on_progress, on_epoch, poll, start=(first_epoch, start_job))
 
     def run(
         self,

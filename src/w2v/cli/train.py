@@ -78,16 +78,15 @@ def train(
     eval_each_epoch: bool = typer.Option(False, "--eval-each-epoch", help="Evaluate analogies, WordSim-353 and SimLex-999 after each epoch (in the report and --json)."),
     json_out: bool = typer.Option(False, "--json", help="Print a JSON summary (with per-epoch loss) on stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
+    cluster: Optional[str] = typer.Option(None, "--cluster", help="Train across machines: ray (a local Ray, or the cluster RAY_ADDRESS names), auto (the cluster of `ray start`), ray://HOST:PORT; simulate runs --nodes logical workers in this process. See docs/distributed.md."),
+    nodes: Optional[int] = typer.Option(None, "--nodes", help="Workers with --cluster [default: the cluster's nodes]."),
+    sync_words: Optional[int] = typer.Option(None, "--sync-words", help="Words a worker trains between syncs with --cluster [default: 1,000,000]."),
 ) -> None:
     """Train word vectors on a corpus and write them to OUTPUT.
 
     Ctrl-C (or SIGTERM) stops at the next batch, writes a checkpoint and prints how to resume."""
     from ..atomic import check_writable
     from ..config import Config
-    from ..corpus import TextSource
-    from ..model import Word2Vec
-    from ..progress import Progress
-
     from ..errors import ConfigError
     from ..model import load
 
@@ -96,6 +95,10 @@ def train(
     Config(**params)  # validate before touching the corpus
     if checkpoint_every is not None and checkpoint_every <= 0:
         raise ConfigError(f"--checkpoint-every must be a positive number of minutes, got {checkpoint_every}")
+    if cluster is None and (nodes is not None or sync_words is not None):
+        raise ConfigError("--nodes and --sync-words apply to --cluster runs only")
+    if sync_words is not None and sync_words < 1:
+        raise ConfigError(f"--sync-words must be at least 1, got {sync_words}")
     ckpt = checkpoint or Path(f"{output}.checkpoint")
     for path in (output, ckpt, save_vocab):
         if path is not None:
@@ -103,49 +106,142 @@ def train(
     model = load(resume) if resume is not None else None
     if model is not None and not model.interrupted:
         raise ConfigError(f"{resume}: nothing to resume, the run finished all {model.epochs_done} epochs")
+    state = _cluster_state(resume, cluster) if resume is not None else None
     tracker = None
     if report is not None or eval_each_epoch:
         from ..report import TrainingReport
 
         tracker = TrainingReport(report, eval_each_epoch=eval_each_epoch)  # checks matplotlib and the path now
-    source = TextSource(corpus)
-    progress = Progress("quiet" if quiet else "auto", total_bytes=source.total_bytes)
-    t0 = time.perf_counter()
-    with _Signals() as signals:
-        try:
-            if phrases:
-                source = _phrased(source, phrases, min_count, progress)
-            save_ckpt = (lambda m: m.save(ckpt)) if checkpoint_every else None
-            every = checkpoint_every * 60 if checkpoint_every else None
-            if model is None:
-                model = Word2Vec(**params)
-                model.build_vocab(source, read_vocab=read_vocab, progress=progress)
-                if save_vocab is not None:
-                    model.vocab.save(save_vocab)
-            else:
-                model.use_corpus(source, progress)
-            signals.model = model
-            hooks = tracker.track(model, progress) if tracker is not None else progress
-            if model.interrupted:
-                model.resume(None, progress=hooks, checkpoint=save_ckpt, checkpoint_every=every)
-            else:
-                model.train(progress=hooks, checkpoint=save_ckpt, checkpoint_every=every)
-            if model.interrupted:
-                model.save(ckpt)
-            else:
-                model.save(output)
-        finally:
-            if tracker is not None and model is not None and model.vocab is not None:
-                tracker.finish(model)
-            progress.close()
-    if model.interrupted:
-        sch = model.schedule
-        resume_cmd = " ".join(["w2v", "train", "--resume", str(ckpt), *corpus, "-o", str(output)])
-        print(f"interrupted in epoch {sch['epoch'] + 1}/{sch['total']}; checkpoint written to {ckpt}\n"
+    run = _Run(corpus, output, ckpt, checkpoint_every, tracker, quiet)
+    if cluster is None:
+        run.local(model, params, phrases, read_vocab, save_vocab)
+    else:
+        if phrases:
+            raise ConfigError("--phrases does not combine with --cluster: run `w2v phrases` first and train on its output")
+        run.cluster(model, params, state, cluster, nodes, sync_words, read_vocab, save_vocab)
+    if run.model.interrupted:
+        sch = run.model.schedule
+        extra = ["--cluster", cluster, "--nodes", str(run.nodes)] if cluster is not None else []
+        resume_cmd = " ".join(["w2v", "train", "--resume", str(ckpt), *corpus, "-o", str(output), *extra])
+        where = f"round {sch['job'] + 1} of " if cluster is not None else ""
+        print(f"interrupted in {where}epoch {sch['epoch'] + 1}/{sch['total']}; checkpoint written to {ckpt}\n"
               f"resume with: {resume_cmd}", file=sys.stderr)
-        raise typer.Exit(128 + signals.signum)
-    secs = time.perf_counter() - t0
-    _summary(model, output, secs, quiet, json_out, tracker)
+        raise typer.Exit(128 + run.signum)
+    _summary(run.model, output, run.seconds, quiet, json_out, tracker)
+
+
+def _cluster_state(resume: Path, cluster: str | None):
+    """A distributed checkpoint resumes only with --cluster, a local one only without."""
+    from ..distributed.checkpoint import read_state
+    from ..errors import ConfigError
+
+    state = read_state(resume)
+    if state is not None and cluster is None:
+        raise ConfigError(f"{resume}: a checkpoint of a run on {state.nodes} nodes: resume it with --cluster ray "
+                          f"--nodes {state.nodes}")
+    if state is None and cluster is not None:
+        raise ConfigError(f"{resume}: a checkpoint of a local run: resume it without --cluster")
+    return state
+
+
+class _Run:
+    """One `w2v train` run, local or on a cluster: progress, signals, checkpoints, the report."""
+
+    def __init__(self, corpus, output: Path, ckpt: Path, checkpoint_every, tracker, quiet: bool):
+        self.corpus, self.output, self.ckpt = corpus, output, ckpt
+        self.every = checkpoint_every * 60 if checkpoint_every else None
+        self.tracker, self.quiet = tracker, quiet
+        self.model = None
+        self.signum = 0
+        self.nodes = 0
+        self.seconds = 0.0
+
+    def local(self, model, params, phrases, read_vocab, save_vocab) -> None:
+        from ..corpus import TextSource
+        from ..model import Word2Vec
+        from ..progress import Progress
+
+        source = TextSource(self.corpus)
+        progress = Progress("quiet" if self.quiet else "auto", total_bytes=source.total_bytes)
+        t0 = time.perf_counter()
+        with _Signals() as signals:
+            try:
+                if phrases:
+                    source = _phrased(source, phrases, params["min_count"], progress)
+                save_ckpt = (lambda m: m.save(self.ckpt)) if self.every else None
+                if model is None:
+                    model = Word2Vec(**params)
+                    model.build_vocab(source, read_vocab=read_vocab, progress=progress)
+                    if save_vocab is not None:
+                        model.vocab.save(save_vocab)
+                else:
+                    model.use_corpus(source, progress)
+                self.model = signals.model = model
+                hooks = self.tracker.track(model, progress) if self.tracker is not None else progress
+                if model.interrupted:
+                    model.resume(None, progress=hooks, checkpoint=save_ckpt, checkpoint_every=self.every)
+                else:
+                    model.train(progress=hooks, checkpoint=save_ckpt, checkpoint_every=self.every)
+                model.save(self.ckpt if model.interrupted else self.output)
+            finally:
+                self._finish(model, progress)
+        self.signum = signals.signum
+        self.seconds = time.perf_counter() - t0
+
+    def cluster(self, model, params, state, cluster, nodes, sync_words, read_vocab, save_vocab) -> None:
+        from ..distributed import checkpoint as dckpt
+        from ..distributed import connect, fit
+        from ..distributed.driver import WorkerLost
+        from ..distributed.shards import file_table
+        from ..errors import ConfigError, InputError
+        from ..model import Word2Vec
+        from ..progress import Progress
+        from ..vocab import Vocab
+
+        progress = Progress("quiet" if self.quiet else "auto")
+        t0 = time.perf_counter()
+        with _Signals() as signals:
+            try:
+                files = file_table(self.corpus)  # a missing path fails before Ray starts
+                backend = connect(cluster, nodes if nodes is not None else (state.nodes if state else None))
+                self.nodes = backend.n
+                if model is None:
+                    model = Word2Vec(**params)
+                    if read_vocab is not None:
+                        words, counts = Vocab.read_counts(read_vocab)
+                        try:
+                            model.build_vocab_from_freq(dict(zip(words, counts.tolist(), strict=True)))
+                        except ConfigError as exc:
+                            raise InputError(f"{read_vocab}: {exc}") from None
+                self.model = model
+                hooks = self.tracker.track(model, progress) if self.tracker is not None else progress
+
+                def ready(m) -> None:  # counted: from now on Ctrl-C stops at a sync and checkpoints
+                    if save_vocab is not None:
+                        m.vocab.save(save_vocab)
+                    signals.model = m
+
+                try:
+                    result = fit(model, self.corpus, backend, sync_words=sync_words, progress=hooks, files=files,
+                                 checkpoint_path=self.ckpt, checkpoint_every=self.every, resume=state,
+                                 on_ready=ready)
+                except WorkerLost as exc:
+                    cmd = " ".join(["w2v", "train", "--resume", str(self.ckpt), *self.corpus, "-o", str(self.output),
+                                    "--cluster", cluster, "--nodes", str(self.nodes)])
+                    raise WorkerLost(f"{exc}; resume with: {cmd}") from None
+                if model.interrupted:
+                    dckpt.save(model, self.ckpt, result.state)
+                else:
+                    model.save(self.output)
+            finally:
+                self._finish(model, progress)
+        self.signum = signals.signum
+        self.seconds = time.perf_counter() - t0
+
+    def _finish(self, model, progress) -> None:
+        if self.tracker is not None and model is not None and model.vocab is not None:
+            self.tracker.finish(model)
+        progress.close()
 
 
 class _Signals:
