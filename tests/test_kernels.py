@@ -5,7 +5,7 @@ import pytest
 from conftest import draw_many, run_kernel, sigmoid
 from scipy import stats
 
-from w2v.kernels.logistic import logistic_batch
+from w2v.kernels.logistic import logistic_row, logistic_rows
 from w2v.vocab import Vocab, alias_table
 
 
@@ -28,14 +28,33 @@ def _num_grad(f, x, eps=1e-4):
     return g
 
 
-@pytest.mark.parametrize("nrows", [1, 4])  # 1: the CBOW shape (the context mean); 4: a skip-gram window
-def test_logistic_update_is_minus_alpha_times_gradient(nrows):
+def _padded(idx):
+    """Indices padded to a multiple of four with the last one, as the kernels pass them."""
+    idx = np.asarray(idx, dtype=np.int64)
+    return np.concatenate([idx, np.repeat(idx[-1:], -len(idx) % 4)])
+
+
+def _step(inp, rows, out, targets, labels, alpha, grad, by_row):
+    """The blocked batch step, or the one-row step applied row by row (each row's scores then
+    see the output rows as the earlier rows left them, so only one row is compared that way)."""
+    T = len(labels)
+    tg = _padded(targets)
+    if by_row:
+        G = np.zeros(len(tg), np.float32)
+        return sum(logistic_row(inp, r, out, tg, labels, T, alpha, grad, b, G) for b, r in enumerate(rows))
+    G = np.zeros((len(_padded(rows)), len(tg)), np.float32)
+    return logistic_rows(inp, _padded(rows), len(rows), out, tg, labels, T, alpha, grad, G)
+
+
+@pytest.mark.parametrize("nrows, by_row", [(1, False), (1, True), (3, False), (4, False), (6, False)])
+def test_logistic_update_is_minus_alpha_times_gradient(nrows, by_row):
+    """1 row: the CBOW shape (the context mean); 3-6: a skip-gram window (padding at 3 and 6)."""
     rng = np.random.default_rng(0)
-    d, T, alpha = 8, 4, np.float32(0.1)
+    d, alpha = 8, np.float32(0.1)
     inp = rng.normal(0, 0.5, (nrows, d)).astype(np.float32)
-    out = rng.normal(0, 0.5, (6, d)).astype(np.float32)
-    targets = np.array([2, 0, 5, 3], dtype=np.int64)
-    labels = np.array([1, 0, 0, 0], dtype=np.int32)  # the negative-sampling pattern; HS uses any bits
+    out = rng.normal(0, 0.5, (7, d)).astype(np.float32)
+    targets = np.array([2, 0, 5, 3, 6], dtype=np.int64)
+    labels = np.array([1, 0, 0, 0, 0], dtype=np.int32)  # the negative-sampling pattern; HS uses any bits
     rows = np.arange(nrows, dtype=np.int64)
 
     V64, U64 = inp.astype(np.float64), out[targets].astype(np.float64)
@@ -43,32 +62,33 @@ def test_logistic_update_is_minus_alpha_times_gradient(nrows):
     gU = _num_grad(lambda: _loss(V64, U64, labels), U64)
     expected_loss = _loss(V64, U64, labels)
 
-    grad = np.zeros((nrows, d), np.float32)
+    grad = np.zeros((len(_padded(rows)), d), np.float32)
     out_before = out.copy()
-    loss = logistic_batch(inp, rows, nrows, out, targets, labels, T, alpha, grad, np.zeros(nrows, np.float32))
+    loss = _step(inp, rows, out, targets, labels, alpha, grad, by_row)
     # sigmoid and log-sigmoid come from 4096-entry tables: agreement to ~1e-3 relative
     assert loss == pytest.approx(expected_loss, rel=2e-3)
-    np.testing.assert_allclose(grad, -alpha * gV, rtol=2e-2, atol=2e-4)
+    np.testing.assert_allclose(grad[:nrows], -alpha * gV, rtol=2e-2, atol=2e-4)
     np.testing.assert_allclose(out[targets] - out_before[targets], -alpha * gU, rtol=2e-2, atol=2e-4)
-    untouched = np.setdiff1d(np.arange(6), targets)
+    untouched = np.setdiff1d(np.arange(7), targets)
     np.testing.assert_array_equal(out[untouched], out_before[untouched])
 
 
 @pytest.mark.parametrize("labels", [[1, 1, 0], [0, 1, 0, 1, 1]])
-def test_logistic_with_hs_code_bits(labels):
+@pytest.mark.parametrize("by_row", [False, True])
+def test_logistic_with_hs_code_bits(labels, by_row):
     rng = np.random.default_rng(1)
     d = 5
     labels = np.array(labels, dtype=np.int32)
     T = len(labels)
-    inp = rng.normal(0, 0.5, (2, d)).astype(np.float32)
+    n_in = 1 if by_row else 2
+    inp = rng.normal(0, 0.5, (n_in, d)).astype(np.float32)
     out = rng.normal(0, 0.5, (T, d)).astype(np.float32)
     targets = np.arange(T, dtype=np.int64)
     V64, U64 = inp.astype(np.float64), out.astype(np.float64)
     gV = _num_grad(lambda: _loss(V64, U64, labels), V64)
-    grad = np.zeros((2, d), np.float32)
-    logistic_batch(inp, np.arange(2, dtype=np.int64), 2, out, targets, labels, T, np.float32(0.05), grad,
-                   np.zeros(2, np.float32))
-    np.testing.assert_allclose(grad, -0.05 * gV, rtol=2e-2, atol=2e-4)
+    grad = np.zeros((4, d), np.float32)
+    _step(inp, np.arange(n_in, dtype=np.int64), out, targets, labels, np.float32(0.05), grad, by_row)
+    np.testing.assert_allclose(grad[:n_in], -0.05 * gV, rtol=2e-2, atol=2e-4)
 
 
 def _reference_run(sentence, syn0, out, negative_word, sg, alpha, window=1):

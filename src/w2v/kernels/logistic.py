@@ -1,15 +1,21 @@
 """The binary-logistic step shared by negative sampling and hierarchical softmax.
 
-A batch of B input rows ``inp[rows[b]]`` (skip-gram: the window's context vectors; CBOW: one
-row, the context mean) is scored against T output rows ``out[targets[t]]`` with labels
-``labels[t]`` in {0, 1}. For each pair, with s = v . u and g = alpha * (label - sigmoid(s)):
+Input rows ``inp[rows[b]]`` (skip-gram: the window's context vectors; CBOW: one row, the
+context mean) are scored against output rows ``out[targets[t]]`` with labels in {0, 1}. For
+each pair, with s = v . u and g = alpha * (label - sigmoid(s)):
 
     loss += -log sigmoid(+s)  if label == 1  else  -log sigmoid(-s)
     grad[b] += g * u          (the input side's update, applied by the caller)
-    u       += g * v          (output rows are updated in place, target by target)
+    u       += g * v          (output rows are updated in place)
 
-Each target row is loaded once for the whole batch and the B input rows stay in L1: the window
-becomes a small dense product instead of B*T separate dot products (HogBatch, Ji et al. 2016).
+Every score of a step is taken before any output row moves (for one input row against
+distinct targets, as a hierarchical-softmax path, that is exactly word2vec C's order; for a
+skip-gram window it is HogBatch's shared batch, Ji et al. 2016). So the scores are
+independent sums, and they are computed four at a time: a dot product of 100 floats is a chain
+of dependent additions (latency-bound, about 50 cycles), four of them side by side fill the
+vector units. The updates likewise add four rows' contributions to a row in one pass (one load
+and one store of it instead of four). Rows and targets are padded to a multiple of four by the
+caller with copies whose gradient is zero.
 """
 
 import numpy as np
@@ -19,55 +25,92 @@ from .common import log_sigmoid, sigmoid
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def logistic_batch(inp, rows, nrows, out, targets, labels, ntargets, alpha, grad, gbuf):
-    # plain 2-d indexing throughout: row views (out[t]) cost about twice as much in numba
-    d = inp.shape[1]
+def dot4(a, i0, i1, i2, i3, b, k):
+    """a[i0] . b[k], a[i1] . b[k], a[i2] . b[k], a[i3] . b[k]: four independent sums."""
+    d = a.shape[1]
+    s0 = np.float32(0.0)
+    s1 = np.float32(0.0)
+    s2 = np.float32(0.0)
+    s3 = np.float32(0.0)
+    for j in range(d):
+        u = b[k, j]
+        s0 += a[i0, j] * u
+        s1 += a[i1, j] * u
+        s2 += a[i2, j] * u
+        s3 += a[i3, j] * u
+    return s0, s1, s2, s3
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def axpy4(c, k, g0, g1, g2, g3, a, i0, i1, i2, i3):
+    """c[k] += g0 a[i0] + g1 a[i1] + g2 a[i2] + g3 a[i3], one pass over c[k]."""
+    for j in range(c.shape[1]):
+        c[k, j] += g0 * a[i0, j] + g1 * a[i1, j] + g2 * a[i2, j] + g3 * a[i3, j]
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def _gradient(s, label, alpha):
+    """(loss, g) of one pair with score s."""
+    if label:
+        return -log_sigmoid(s), alpha * (np.float32(1.0) - sigmoid(s))
+    return -log_sigmoid(-s), -alpha * sigmoid(s)
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def logistic_rows(inp, rows, nrows, out, targets, labels, ntargets, alpha, grad, G):
+    """A batch of ``nrows`` input rows against ``ntargets`` targets (skip-gram's window against
+    the centre word and the shared noise words). ``rows`` and ``targets`` hold valid indices up
+    to the next multiple of four; ``G`` is scratch of at least that shape. Returns the loss."""
+    nb = (nrows + 3) & ~3
+    nt = (ntargets + 3) & ~3
     loss = 0.0
     for t in range(ntargets):
         ti = targets[t]
         label = labels[t]
-        for b in range(nrows):
-            ri = rows[b]
-            s = np.float32(0.0)
-            for j in range(d):
-                s += inp[ri, j] * out[ti, j]
-            if label:
-                loss -= log_sigmoid(s)
-                gbuf[b] = alpha * (np.float32(1.0) - sigmoid(s))
-            else:
-                loss -= log_sigmoid(-s)
-                gbuf[b] = -alpha * sigmoid(s)
-        for b in range(nrows):
-            g = gbuf[b]
-            for j in range(d):
-                grad[b, j] += g * out[ti, j]
-        for b in range(nrows):
-            g = gbuf[b]
-            ri = rows[b]
-            for j in range(d):
-                out[ti, j] += g * inp[ri, j]
+        for b in range(0, nb, 4):
+            s0, s1, s2, s3 = dot4(inp, rows[b], rows[b + 1], rows[b + 2], rows[b + 3], out, ti)
+            for q, s in ((0, s0), (1, s1), (2, s2), (3, s3)):
+                if b + q < nrows:
+                    ls, g = _gradient(s, label, alpha)
+                    loss += ls
+                    G[b + q, t] = g
+                else:
+                    G[b + q, t] = np.float32(0.0)
+    for t in range(ntargets, nt):
+        for b in range(nb):
+            G[b, t] = np.float32(0.0)
+    for b in range(nrows):  # the inputs' gradients, from the output rows as they were scored
+        for t in range(0, nt, 4):
+            axpy4(grad, b, G[b, t], G[b, t + 1], G[b, t + 2], G[b, t + 3],
+                  out, targets[t], targets[t + 1], targets[t + 2], targets[t + 3])
+    for t in range(ntargets):
+        ti = targets[t]
+        for b in range(0, nb, 4):
+            axpy4(out, ti, G[b, t], G[b + 1, t], G[b + 2, t], G[b + 3, t],
+                  inp, rows[b], rows[b + 1], rows[b + 2], rows[b + 3])
     return loss
 
 
 @njit(cache=True, nogil=True, fastmath=True, inline="always")
-def logistic_one(inp, r, out, targets, labels, ntargets, alpha, grad, gr):
-    """``logistic_batch`` for a single input row ``inp[r]`` (CBOW's mean; one skip-gram context
-    under hierarchical softmax), its gradient accumulated into ``grad[gr]``. With one row the
-    input-gradient and output updates fuse into one pass over the output row: two passes per
-    target instead of three."""
-    d = inp.shape[1]
+def logistic_row(inp, r, out, targets, labels, ntargets, alpha, grad, gr, G):
+    """One input row ``inp[r]`` against ``ntargets`` targets (CBOW's mean; one skip-gram context
+    on a Huffman path), its gradient added to ``grad[gr]``. ``targets`` holds valid indices up
+    to the next multiple of four; ``G`` is scratch of at least that length. Returns the loss."""
+    nt = (ntargets + 3) & ~3
     loss = 0.0
-    for t in range(ntargets):
+    for t in range(0, nt, 4):
+        s0, s1, s2, s3 = dot4(out, targets[t], targets[t + 1], targets[t + 2], targets[t + 3], inp, r)
+        for q, s in ((0, s0), (1, s1), (2, s2), (3, s3)):
+            if t + q < ntargets:
+                ls, g = _gradient(s, labels[t + q], alpha)
+                loss += ls
+                G[t + q] = g
+            else:
+                G[t + q] = np.float32(0.0)
+    d = inp.shape[1]
+    for t in range(ntargets):  # one pass a target: the input's gradient, then the row's update
         ti = targets[t]
-        s = np.float32(0.0)
-        for j in range(d):
-            s += inp[r, j] * out[ti, j]
-        if labels[t]:
-            loss -= log_sigmoid(s)
-            g = alpha * (np.float32(1.0) - sigmoid(s))
-        else:
-            loss -= log_sigmoid(-s)
-            g = -alpha * sigmoid(s)
+        g = G[t]
         for j in range(d):
             u = out[ti, j]
             grad[gr, j] += g * u

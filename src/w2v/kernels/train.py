@@ -26,11 +26,19 @@ from numba import njit
 
 from .common import next_float, next_u64, prefetch_row, splitmix64
 from .hs import hs_targets
-from .logistic import logistic_batch, logistic_one
+from .logistic import logistic_row, logistic_rows
 from .ns import ns_targets
 from .softmax import softmax_step
 
 from ..corpus import MAX_SENTENCE
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _pad(idx, n):
+    """Fill ``idx`` from ``n`` to the next multiple of four with ``idx[n - 1]`` (a valid index:
+    the blocked steps read padded rows and give them zero gradient)."""
+    for k in range(n, (n + 3) & ~3):
+        idx[k] = idx[n - 1]
 
 
 @njit(cache=True, nogil=True, fastmath=True)
@@ -44,16 +52,16 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
 
     sent = np.empty(MAX_SENTENCE + 1, dtype=np.int64)
     span = 2 * window
-    rows = np.empty(span, dtype=np.int64)
-    grad = np.zeros((span, d), dtype=np.float32)
-    gbuf = np.empty(span, dtype=np.float32)
+    rows = np.empty(span + 3, dtype=np.int64)    # + padding to a multiple of four (see logistic)
+    grad = np.zeros((span + 3, d), dtype=np.float32)
     nsn = negative + 1
-    ns_tg = np.empty((2, nsn), dtype=np.int64)   # noise targets of this position and the next
-    ns_lb = np.empty((2, nsn), dtype=np.int32)
+    ns_tg = np.empty((2, nsn + 3), dtype=np.int64)   # noise targets of this position and the next
+    ns_lb = np.empty((2, nsn + 3), dtype=np.int32)
     ns_n = np.zeros(2, dtype=np.int64)
     hs_len = max(hs_points.shape[1], 1)
-    hs_tg = np.empty(hs_len, dtype=np.int64)
-    hs_lb = np.empty(hs_len, dtype=np.int32)
+    hs_tg = np.empty(hs_len + 3, dtype=np.int64)
+    hs_lb = np.empty(hs_len + 3, dtype=np.int32)
+    G = np.empty((span + 3, max(nsn, hs_len) + 3), dtype=np.float32)   # the step's gradients
     hbuf = np.zeros((1, d), dtype=np.float32)
     hrow = np.zeros(1, dtype=np.int64)
     sm_scores = np.empty((span if use_softmax else 0, out_sm.shape[0] if use_softmax else 0), dtype=np.float32)
@@ -93,12 +101,14 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
         cur = 0
         if negative > 0:
             ns_n[0] = ns_targets(sent[0], negative, ns_prob, ns_alias, state, ns_tg[0], ns_lb[0])
+            _pad(ns_tg[0], ns_n[0])
         for i in range(n):
             word = sent[i]
             nxt = 1 - cur
             if i + 1 < n:  # draw the next position's noise words now and prefetch what it reads
                 if negative > 0:
                     ns_n[nxt] = ns_targets(sent[i + 1], negative, ns_prob, ns_alias, state, ns_tg[nxt], ns_lb[nxt])
+                    _pad(ns_tg[nxt], ns_n[nxt])
                     for t in range(ns_n[nxt]):
                         prefetch_row(out_ns, ns_tg[nxt, t])
                 if use_hs:
@@ -117,6 +127,7 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                     rows[nrows] = sent[j]
                     nrows += 1
             if nrows > 0:
+                _pad(rows, nrows)
                 if sg:  # the window's rows are the batch; each gets its own gradient
                     inp, irows, nb = syn0, rows, nrows
                 else:   # the context mean (or sum) is a batch of one row
@@ -136,17 +147,18 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                         grad[r, k] = np.float32(0.0)
                 if negative > 0:
                     if sg:
-                        loss += logistic_batch(syn0, rows, nrows, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur],
-                                               alpha, grad, gbuf)
+                        loss += logistic_rows(syn0, rows, nrows, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur],
+                                              alpha, grad, G)
                     else:
-                        loss += logistic_one(hbuf, 0, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur], alpha, grad, 0)
+                        loss += logistic_row(hbuf, 0, out_ns, ns_tg[cur], ns_lb[cur], ns_n[cur], alpha, grad, 0, G[0])
                 if use_hs:
                     nh = hs_targets(word, hs_points, hs_codes, hs_lengths, hs_tg, hs_lb)
+                    _pad(hs_tg, nh)
                     if sg:  # one context at a time: every path node is shared by many words
                         for r in range(nrows):
-                            loss += logistic_one(syn0, rows[r], out_hs, hs_tg, hs_lb, nh, alpha, grad, r)
+                            loss += logistic_row(syn0, rows[r], out_hs, hs_tg, hs_lb, nh, alpha, grad, r, G[0])
                     else:
-                        loss += logistic_one(hbuf, 0, out_hs, hs_tg, hs_lb, nh, alpha, grad, 0)
+                        loss += logistic_row(hbuf, 0, out_hs, hs_tg, hs_lb, nh, alpha, grad, 0, G[0])
                 if use_softmax:
                     loss += softmax_step(inp, irows, nb, out_sm, word, alpha, grad, sm_scores)
                 n_pred += nb
