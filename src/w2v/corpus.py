@@ -211,7 +211,9 @@ class TextSource:
     def restartable(self) -> bool:
         return "-" not in self.paths
 
-    def blocks(self) -> Iterator[Block]:
+    def chunks(self) -> Iterator[tuple[bytes, int]]:
+        """The text in bulk: (chunk of whole lines as bytes, bytes on disk it used), each file
+        in turn; NUL bytes are refused. :meth:`blocks` splits these chunks into words."""
         if "-" in self.paths:
             if self._stdin_used:
                 raise InputError("standard input can be read only once")
@@ -220,10 +222,20 @@ class TextSource:
             done = 0
             for chunk, offset, disk_pos in _read_blocks(path, self.block_bytes):
                 _refuse_nul(path, chunk, offset)
-                text = chunk.decode("utf-8", errors="replace")
-                tokens, lengths = split_sentences(line.split() for line in text.split("\n"))
-                yield Block(tokens, lengths, max(0, disk_pos - done))
+                yield chunk, max(0, disk_pos - done)
                 done = max(done, disk_pos)
+
+    def blocks(self) -> Iterator[Block]:
+        for chunk, used in self.chunks():
+            yield split_chunk(chunk, used)
+
+
+def split_chunk(chunk: bytes, nbytes: int = 0) -> Block:
+    """A chunk of whole lines as a block: decoded as UTF-8 (bad bytes replaced), lines split on
+    ``\n``, words on whitespace (``str.split()``), long lines cut at ``MAX_SENTENCE`` words."""
+    text = chunk.decode("utf-8", errors="replace")
+    tokens, lengths = split_sentences(line.split() for line in text.split("\n"))
+    return Block(tokens, lengths, nbytes)
 
 
 def _refuse_nul(path: str, chunk: bytes, offset: int) -> None:

@@ -40,7 +40,14 @@ class Scan:
     pruned_at: int = 0     # min_reduce reached by pruning (0: never pruned)
     ids_path: str | None = None  # the id stream file, unless pruning dropped it
     n_stream: int = 0      # length of the id stream (tokens + separators)
-    index: dict = field(default_factory=dict, repr=False)
+    _index: dict | None = field(default=None, repr=False)
+
+    @property
+    def index(self) -> dict:
+        """word -> provisional id (built when first asked for)."""
+        if self._index is None:
+            self._index = {w: i for i, w in enumerate(self.words)}
+        return self._index
 
 
 class IdWriter:
@@ -48,14 +55,19 @@ class IdWriter:
 
     def __init__(self, folder: str | None = None):
         fd, self.path = tempfile.mkstemp(prefix="w2v-ids-", suffix=".i32", dir=folder)
-        self._fh = os.fdopen(fd, "wb", buffering=1 << 22)
+        self._fh = os.fdopen(fd, "wb", buffering=0)  # blocks are written whole: no copy into a buffer
         self.n = 0
 
     def write(self, ids: np.ndarray, lengths: np.ndarray) -> None:
         ends = np.cumsum(lengths)
-        out = np.insert(ids.astype(np.int32, copy=False), ends, SEP)
-        self._fh.write(out.tobytes())
-        self.n += len(out)
+        self.write_stream(np.insert(ids.astype(np.int32, copy=False), ends, SEP))
+
+    def write_stream(self, ids: np.ndarray) -> None:
+        """Ids (int32) with their separators already in place."""
+        view = memoryview(np.ascontiguousarray(ids, dtype=np.int32)).cast("B")
+        while view:  # an unbuffered write may take less than it is given
+            view = view[self._fh.write(view):]
+        self.n += len(ids)
 
     def close(self) -> None:
         self._fh.close()
@@ -75,13 +87,23 @@ def scan(
     keep_ids: bool = True,
     tmp_dir: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "auto",
+    threads: int | None = None,
 ) -> Scan:
     """Count words of ``source`` and (optionally) record its id stream.
 
     With ``fixed_index`` (a word -> row mapping, e.g. from ``--read-vocab``), ids are rows and
     words outside it are written as OOV; nothing is counted into new entries.
     ``progress(bytes, tokens)`` is called after each block.
+
+    ``engine``: ``"auto"`` counts sources that offer bytes (``chunks()``: files, shards) with
+    :mod:`w2v.bytescan` on ``threads`` threads, others in Python; ``"python"`` always splits
+    decoded strings in Python (the reference the byte pass is tested against).
     """
+    if engine not in ("auto", "python"):
+        raise ValueError(f"engine must be 'auto' or 'python', got {engine!r}")
+    if engine == "auto" and hasattr(source, "chunks"):
+        return _scan_bytes(source, max_vocab_size, fixed_index, keep_ids, tmp_dir, progress, threads)
     writer = IdWriter(tmp_dir) if keep_ids else None
     index: dict = {} if fixed_index is None else fixed_index
     words: list = [] if fixed_index is None else list(fixed_index)
@@ -130,8 +152,63 @@ def scan(
         pruned_at=min_reduce,
         ids_path=writer.path if writer is not None else None,
         n_stream=writer.n if writer is not None else 0,
-        index=index,
+        _index=index,
     )
+
+
+def _scan_bytes(source, max_vocab_size, fixed_index, keep_ids, tmp_dir, progress, threads) -> Scan:
+    """:func:`scan` by :mod:`w2v.bytescan`: the same result, counted in numba."""
+    from .bytescan import ByteCounter, count_chunks
+
+    fixed = None if fixed_index is None else list(fixed_index)
+    rows = None
+    if fixed_index is not None:
+        rows = np.fromiter(fixed_index.values(), dtype=np.int64, count=len(fixed_index))
+        if np.array_equal(rows, np.arange(len(rows))):
+            rows = None  # entries are rows already
+    writer = IdWriter(tmp_dir) if keep_ids else None
+    counter = ByteCounter(fixed, threads)
+    write = None
+    if writer is not None:
+        write = writer.write_stream if rows is None else (lambda ids: writer.write_stream(_to_rows(ids, rows)))
+    try:
+        n_tokens, n_sentences, pruned = count_chunks(source.chunks(), counter, write, max_vocab_size, progress)
+    except BaseException:
+        if writer is not None:
+            writer.discard()
+        raise
+    finally:
+        counter.close()
+    if writer is not None:
+        if pruned:
+            writer.discard()
+            writer = None
+        else:
+            writer.close()
+    table = counter.table
+    counts = table.counts[: table.n].copy()
+    if rows is not None:
+        by_row = np.zeros(len(rows), dtype=np.int64)
+        inside = rows < len(rows)
+        np.add.at(by_row, rows[inside], counts[inside])
+        counts = by_row
+    return Scan(
+        words=table.words,
+        counts=counts,
+        n_tokens=n_tokens,
+        n_sentences=n_sentences,
+        pruned_at=counter.min_reduce,
+        ids_path=writer.path if writer is not None else None,
+        n_stream=writer.n if writer is not None else 0,
+        _index=fixed_index,
+    )
+
+
+def _to_rows(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    out = ids.copy()
+    known = ids >= 0
+    out[known] = rows[ids[known]]
+    return out
 
 
 def _text_block(block: Block, index: dict, words: list) -> np.ndarray:
@@ -196,8 +273,13 @@ def job_bounds(stream: np.ndarray, target: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def iter_stream_blocks(source, index: dict) -> Iterator[np.ndarray]:
-    """Re-tokenise a source into id-stream pieces (used only when pruning dropped the id file)."""
+def iter_stream_blocks(source, index: dict, engine: str = "auto", threads: int | None = None
+                       ) -> Iterator[np.ndarray]:
+    """Re-tokenise a source into id-stream pieces (used only when pruning dropped the id file);
+    ``engine`` as for :func:`scan`."""
+    if engine == "auto" and hasattr(source, "chunks"):
+        yield from _byte_stream_blocks(source, index, threads)
+        return
     is_ids = isinstance(source, IdSource)
     for block in source.blocks():
         if not len(block.tokens):
@@ -208,3 +290,21 @@ def iter_stream_blocks(source, index: dict) -> Iterator[np.ndarray]:
         else:
             ids = np.fromiter(map(index.get, block.tokens, repeat(OOV)), dtype=np.int64, count=len(block.tokens))
         yield np.insert(ids.astype(np.int32), np.cumsum(block.lengths), SEP)
+
+
+def _byte_stream_blocks(source, index: dict, threads: int | None) -> Iterator[np.ndarray]:
+    from .bytescan import ByteCounter, warm
+
+    warm()
+    rows = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    if np.array_equal(rows, np.arange(len(rows))):
+        rows = None
+    counter = ByteCounter(list(index), threads)
+    try:
+        for chunk, _ in source.chunks():
+            pieces, tokens, _ = counter.count(chunk)
+            if tokens:
+                ids = np.concatenate(pieces)  # a copy: the counter's buffers are reused
+                yield ids if rows is None else _to_rows(ids, rows)
+    finally:
+        counter.close()

@@ -23,7 +23,7 @@ import zlib
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator
 
-from ..corpus import BLOCK_BYTES, Block, compression_of, expand_paths, split_sentences
+from ..corpus import BLOCK_BYTES, Block, compression_of, expand_paths, split_chunk
 from ..errors import InputError
 
 _OPENERS = {"gzip": lambda f: gzip.GzipFile(fileobj=f), "bz2": bz2.BZ2File, "xz": lzma.LZMAFile}
@@ -245,16 +245,19 @@ class ShardSource:
         self.block_bytes = block_bytes
         self.total_bytes = shard.nbytes
 
-    def blocks(self) -> Iterator[Block]:
+    def chunks(self) -> Iterator[tuple[bytes, int]]:
+        """(chunk of whole lines, bytes of the shard it used), as :meth:`TextSource.chunks`."""
         for piece in self.shard.pieces:
             for chunk, offset, used in self._chunks(piece):
                 nul = chunk.find(b"\x00")
                 if nul >= 0:
                     raise InputError(f"{piece.path}: NUL byte at byte {offset + nul}; this looks like a binary "
                                      "file, not text")
-                text = chunk.decode("utf-8", errors="replace")
-                tokens, lengths = split_sentences(line.split() for line in text.split("\n"))
-                yield Block(tokens, lengths, used)
+                yield chunk, used
+
+    def blocks(self) -> Iterator[Block]:
+        for chunk, used in self.chunks():
+            yield split_chunk(chunk, used)
 
     def _chunks(self, piece: Piece) -> Iterator[tuple[bytes, int, int]]:
         """(whole lines, their offset in the (decompressed) file, bytes of the piece used)."""
