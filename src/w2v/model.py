@@ -37,7 +37,7 @@ from .errors import ConfigError, InputError
 from .huffman import Huffman
 from .modelfile import load_model, save_model
 from .stream import Scan, iter_stream_blocks, job_bounds, open_ids, scan
-from .trainer import EpochStats, Tables, Trainer, Weights
+from .trainer import EpochStats, Trainer, Weights
 from .vocab import Vocab
 
 PIECE = 1 << 24  # id-stream entries handed to the trainer at once (it cuts them into jobs)
@@ -216,6 +216,7 @@ class Word2Vec:
         if given is None:
             raise ConfigError("build_vocab needs a corpus (corpus_iterable or corpus_file)")
         source = as_source(given)
+        weights_.warm_kernel(self.config)
         if read_vocab is not None and not update:
             words, counts = Vocab.read_counts(read_vocab)
             vocab = self._select(words, counts, trim_rule)
@@ -225,7 +226,8 @@ class Word2Vec:
             self.set_vocab(vocab)
             self._set_corpus(corpus)
             return self
-        result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_progress_method(progress, "scan"))
+        result = scan(source, max_vocab_size=self.config.max_vocab_size, progress=_progress_method(progress, "scan"),
+                      threads=self.config.threads)
         _check_tokens(result, source)
         words = [str(w) for w in result.words]
         if update:
@@ -291,11 +293,13 @@ class Word2Vec:
         that keeps the corpus as ids; words outside the vocabulary are skipped."""
         if self.vocab is None:
             raise ConfigError("build the vocabulary first (pass a corpus to Word2Vec or call build_vocab)")
+        weights_.warm_kernel(self.config)
         self._set_corpus(self._scan_fixed(as_source(corpus), self.vocab.index, progress, corpus))
 
     def _scan_fixed(self, source, index: dict, progress, given) -> _Corpus:
         """Read ``source`` into an id stream of rows of a fixed vocabulary (others are dropped)."""
-        result = scan(source, fixed_index=dict(index), progress=_progress_method(progress, "scan"))
+        result = scan(source, fixed_index=dict(index), progress=_progress_method(progress, "scan"),
+                      threads=self.config.threads)
         _check_tokens(result, source)
         return _Corpus(source, result, given=given)
 
@@ -405,12 +409,7 @@ class Word2Vec:
         if cfg.softmax and len(vocab) > 20_000:
             warnings.warn(f"the full softmax costs O(V) per prediction; with V={len(vocab)} training will be "
                           "slow (use hs=1 or negative>0 for large vocabularies)", stacklevel=3)
-        prob, alias = vocab.noise_alias(cfg.ns_exponent) if cfg.negative else (np.ones(1, np.float32),
-                                                                               np.zeros(1, np.int32))
-        hf = self.huffman if cfg.hs else Huffman.empty()
-        tables = Tables(self._corpus.remap, vocab.keep_probs(cfg.sample, cfg.sample_formula), prob, alias,
-                        hf.points, hf.codes, hf.lengths)
-        trainer = Trainer(self.weights, tables, cfg)
+        trainer = Trainer(self.weights, weights_.tables(cfg, vocab, self.huffman, self._corpus.remap), cfg)
         self._trainer = trainer
         if self._stop_requested:
             trainer.stop.set()

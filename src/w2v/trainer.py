@@ -28,6 +28,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
+from . import pages
 from .kernels.train import train_job
 from .stream import job_bounds
 
@@ -181,7 +182,9 @@ class Schedule:
             first = start_job if epoch == first_epoch else 0
             job = offset = 0
             for arr in self.pieces(epoch):
-                for lo, hi in job_bounds(arr, self.batch_words):
+                bounds = job_bounds(arr, self.batch_words)
+                pages.drop_read(arr, 0, len(arr))  # finding the bounds mapped the piece; the jobs map it again
+                for lo, hi in bounds:
                     if job >= first:
                         yield Job(epoch, job, arr, lo, hi, self.alpha((base + offset + lo) / self.span),
                                   self.alpha((base + offset + hi) / self.span), job_seed(self.seed, epoch, job, self.rank))
@@ -296,6 +299,7 @@ class Session:
         self._queued_in: dict[int, int] = {}  # jobs queued per epoch
         self._settled = 0   # jobs done or skipped
         self._last_report = 0.0
+        self._warm = False
         self._queue: queue.Queue = queue.Queue(maxsize=2 * threads + 2)
         self._threads = [threading.Thread(target=self._work, name=f"w2v-train-{i}", daemon=True)
                          for i in range(threads)]
@@ -316,6 +320,7 @@ class Session:
                 except BaseException as exc:  # pragma: no cover - surfaced by the caller
                     self.errors.append(exc)
                     ran = False
+                pages.drop_read(job.piece, job.lo, job.hi)
             self.ledger.record(job, stats if ran else None)
             with self.ledger.lock:
                 self._settled += 1
@@ -371,6 +376,10 @@ class Session:
         self.finished = True
 
     def _put(self, job: Job) -> None:
+        if not self._warm:  # load the kernel for this piece's type before the threads need it
+            self._warm = True
+            with pages.trimming():
+                self.kernel.run(job.piece, job.lo, job.lo, job.alpha0, job.alpha1, job.seed)
         while True:
             try:
                 self._queue.put(job, timeout=self.poll)

@@ -6,6 +6,8 @@
 - :func:`initial`: weights for a new vocabulary: input vectors uniform in (-1, 1) / dim, output
   layers zero, the Huffman tree for hierarchical softmax.
 - :func:`grow`: a trained model's weights extended by new words (``build_vocab(update=True)``).
+- :func:`tables`: what the training kernel reads besides the weights; :func:`warm_kernel` loads
+  that kernel early, on a two-word model.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from typing import Callable
 
 import numpy as np
 
-from . import RULE_DISCARD, RULE_KEEP
+from . import RULE_DISCARD, RULE_KEEP, pages
 from .config import Config
 from .huffman import Huffman
 from .modelfile import UNUSED
-from .trainer import Weights
+from .trainer import Kernel, KernelParams, Tables, Weights
 from .vocab import Vocab
 
 NULL_WORD = "\0"
@@ -93,4 +95,28 @@ def grow(cfg: Config, old: Vocab, w: Weights, tree_: Huffman, new: Vocab) -> tup
 def initial_rows(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     """Input vectors start uniform in (-1, 1) / d, as gensim's (word2vec C uses half that range;
     the wider start measured better for CBOW on devmix: +0.8 analogy points over four seeds)."""
-    return ((rng.random((n, d), dtype=np.float32) * np.float32(2.0) - np.float32(1.0)) / np.float32(d))
+    rows = rng.random((n, d), dtype=np.float32)  # the same arithmetic in place: no temporaries
+    rows *= np.float32(2.0)
+    rows -= np.float32(1.0)
+    rows /= np.float32(d)
+    return rows
+
+
+def tables(cfg: Config, vocab: Vocab, huffman: Huffman, remap: np.ndarray) -> Tables:
+    prob, alias = vocab.noise_alias(cfg.ns_exponent) if cfg.negative else (np.ones(1, np.float32),
+                                                                           np.zeros(1, np.int32))
+    hf = huffman if cfg.hs else Huffman.empty()
+    return Tables(remap, vocab.keep_probs(cfg.sample, cfg.sample_formula), prob, alias, hf.points, hf.codes,
+                  hf.lengths)
+
+
+def warm_kernel(cfg: Config) -> None:
+    """Load the training kernel for ``cfg`` now (on a two-word model), while the process is small:
+    numba maps most of LLVM's code while it loads a kernel (see :mod:`w2v.pages`)."""
+    vocab = Vocab(["a", "b"], np.array([2, 1], dtype=np.int64))
+    weights, huffman = initial(cfg, vocab)
+    piece = np.zeros(1, dtype=np.int32)
+    piece.flags.writeable = False  # the type of a piece of the memory-mapped id stream
+    with pages.trimming():
+        Kernel(weights, tables(cfg, vocab, huffman, np.arange(2, dtype=np.int32)), KernelParams.from_config(cfg)
+               ).run(piece, 0, 0, 0.0, 0.0, 0)

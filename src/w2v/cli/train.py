@@ -85,9 +85,12 @@ def train(
     """Train word vectors on a corpus and write them to OUTPUT.
 
     Ctrl-C (or SIGTERM) stops at the next batch, writes a checkpoint and prints how to resume."""
+    from .. import pages
     from ..atomic import check_writable
     from ..config import Config
     from ..errors import ConfigError
+
+    pages.fix_mmap_threshold()  # before numba and numpy allocate (see w2v.pages)
     from ..model import load
 
     params = _params(arch, loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,

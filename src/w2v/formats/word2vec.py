@@ -197,7 +197,7 @@ def save_word2vec(
         try:
             if header:
                 fh.write(f"{n} {dim}\n".encode())
-            step = max(1, (1 << 22) // max(1, dim * 4))
+            step = max(1, (1 << 20) // max(1, dim * 4))  # 1 MB of vectors a write
             for lo in range(0, n, step):
                 block = np.ascontiguousarray(vectors[lo : lo + step], dtype=F32)
                 ws = words[lo : lo + step]
