@@ -64,7 +64,7 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
 
 
 def table(rows: list[tuple[str, dict]]) -> None:
-    print(f"{'run':44s} {'peak RSS MB':>11s} {'anon MB':>8s} {'file MB':>8s} {'CPU s':>6s}")
+    print(f"{'run (MiB)':44s} {'peak RSS':>11s} {'anon':>8s} {'file':>8s} {'CPU s':>6s}")
     for name, r in rows:
         print(f"{name:44s} {r['peak']:11.0f} {r['anon']:8.0f} {r['file']:8.0f} {r['cpu']:6.1f}")
 

@@ -58,7 +58,7 @@ def release(library: str = _LIBRARY) -> int:
 
 
 @contextlib.contextmanager
-def trimming(every: float = 0.01) -> Iterator[None]:
+def trimming(every: float = 0.03) -> Iterator[None]:
     """Release LLVM's pages every ``every`` seconds while the body runs (numba loading a kernel:
     the pages come back on use, so this only bounds how many are mapped at once), and once at
     the end."""
