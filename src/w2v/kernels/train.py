@@ -8,14 +8,13 @@ frequent words (afresh every epoch), then for each position draw a shrunk window
   centre word against one shared set of noise words (HogBatch); each context row then gets its
   gradient. With hierarchical softmax the contexts go one at a time, as in word2vec C: the top
   inner nodes lie on every word's path, and updating them once per window from stale scores
-  cost 1.2-1.5 analogy points on devmix (0.080-0.084 against 0.096-0.099 one at a time).
+  cost analogy accuracy (measured in docs/benchmarks.md).
 - CBOW: the mean (or sum) of the context rows predicts the centre word; the gradient of the
   mean is added in full to every context row, as word2vec C and gensim do.
 
-Output rows are random reads (about 120 ns each from L3 or memory on this kind of machine,
-against ~25 ns of arithmetic), so the noise words of position i+1 are drawn while position i
-trains and their rows, the next centre's row and the context row entering the window are
-prefetched.
+Output rows are random reads, slow next to the arithmetic done with them (figures in
+docs/benchmarks.md), so the noise words of position i+1 are drawn while position i trains and
+their rows, the next centre's row and the context row entering the window are prefetched.
 
 The learning rate falls linearly from ``alpha_start`` to ``alpha_end`` across the job.
 ``stats`` receives [loss sum, predictions, in-vocabulary words read, words trained].
