@@ -5,7 +5,7 @@ import pytest
 from conftest import draw_many, run_kernel, sigmoid
 from scipy import stats
 
-from w2v.kernels.logistic import logistic_row, logistic_rows
+from w2v.kernels.logistic import logistic_row, logistic_rows, logistic_seq
 from w2v.vocab import Vocab, alias_table
 
 
@@ -89,6 +89,34 @@ def test_logistic_with_hs_code_bits(labels, by_row):
     grad = np.zeros((4, d), np.float32)
     _step(inp, np.arange(n_in, dtype=np.int64), out, targets, labels, np.float32(0.05), grad, by_row)
     np.testing.assert_allclose(grad[:n_in], -0.05 * gV, rtol=2e-2, atol=2e-4)
+
+
+@pytest.mark.parametrize("nrows, ntargets", [(1, 1), (2, 5), (6, 4), (7, 9), (3, 12)])
+def test_sequential_step_is_word2vec_c_order(nrows, ntargets):
+    """logistic_seq (skip-gram under hierarchical softmax) against word2vec C's loop: for each
+    input row in turn, for each target in turn, score against the target row as the earlier rows
+    left it, take the input's gradient from that row, then move the row."""
+    rng = np.random.default_rng(nrows * 100 + ntargets)
+    d, alpha = 20, 0.3
+    inp = rng.normal(0, 0.5, (nrows, d)).astype(np.float32)
+    out = rng.normal(0, 0.5, (ntargets + 2, d)).astype(np.float32)
+    targets = rng.permutation(ntargets + 2)[:ntargets].astype(np.int64)  # distinct, as a Huffman path
+    labels = rng.integers(0, 2, ntargets).astype(np.int32)
+    ref_out, ref_grad, ref_loss = out.astype(np.float64), np.zeros((nrows, d)), 0.0
+    for b in range(nrows):
+        for t, lab in zip(targets, labels):
+            f = sigmoid(inp[b] @ ref_out[t])
+            ref_loss -= np.log(f if lab else 1 - f)
+            g = alpha * (lab - f)
+            ref_grad[b] += g * ref_out[t]
+            ref_out[t] += g * inp[b]
+    grad = np.zeros((len(_padded(np.arange(nrows))), d), np.float32)
+    U, O = np.zeros((4, d), np.float32), np.zeros((4, d), np.float32)
+    loss = logistic_seq(inp, np.arange(nrows, dtype=np.int64), nrows, out, _padded(targets), labels, ntargets,
+                        np.float32(alpha), grad, U, O)
+    assert loss == pytest.approx(ref_loss, rel=2e-3)
+    np.testing.assert_allclose(grad[:nrows], ref_grad, rtol=2e-2, atol=2e-3)
+    np.testing.assert_allclose(out, ref_out, rtol=2e-2, atol=2e-3)
 
 
 def _reference_run(sentence, syn0, out, negative_word, sg, alpha, window=1):

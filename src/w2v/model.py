@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import os
 import threading
 import time
@@ -29,6 +28,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from . import config_attributes
 from . import weights as weights_
 from .callbacks import Callbacks
 from .config import Config
@@ -41,11 +41,6 @@ from .trainer import EpochStats, Trainer, Weights
 from .vocab import Vocab
 
 PIECE = 1 << 24  # id-stream entries handed to the trainer at once (it cuts them into jobs)
-_CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Config))
-_RENAMED = {"size": "vector_size", "iter": "epochs"}  # gensim 3 names
-# Config fields a gensim user may set on the model between calls (the others shape the weights).
-_SETTABLE = ("alpha", "min_alpha", "epochs", "workers", "window", "sample", "min_count", "max_final_vocab",
-             "batch_words", "seed", "ns_exponent", "cbow_mean", "max_vocab_size", "sorted_vocab")
 
 
 class _Corpus:
@@ -115,7 +110,7 @@ class Word2Vec:
     def __init__(self, sentences=None, corpus_file=None, *, progress=None, compute_loss: bool = False,
                  callbacks: Iterable = (), trim_rule: Callable | None = None, hashfxn=hash, comment=None,
                  cluster=None, nodes=None, sync_words=None, **params):
-        _check_params(params)
+        config_attributes.check_params(params)
         self._init_state(Config(**params))
         self.compute_loss = bool(compute_loss)
         self.hashfxn = hashfxn  # accepted for gensim's sake: initial vectors come from `seed`
@@ -551,45 +546,12 @@ class Word2Vec:
                 f"loss={c.loss_name}, window={c.window}, epochs_done={self.epochs_done})")
 
 
-def _config_property(name: str) -> property:
-    def get(self):
-        cfg = self.config
-        if name == "alpha":
-            return cfg.start_alpha
-        if name == "workers":
-            return cfg.threads
-        return getattr(cfg, name)
-
-    def set_(self, value):
-        change = {name: value}
-        if name == "alpha" and isinstance(value, (int, float)) and self.config.min_alpha > value:
-            change["min_alpha"] = value  # gensim's manual decay (alpha -= step; min_alpha = alpha) stays valid
-        self.config = dataclasses.replace(self.config, **change)  # validated: a bad value changes nothing
-
-    doc = f"``config.{name}`` (gensim's attribute)."
-    return property(get, set_ if name in _SETTABLE else None, doc=doc)
-
-
-for _name in sorted(_CONFIG_FIELDS):
-    setattr(Word2Vec, _name, _config_property(_name))
+config_attributes.install(Word2Vec)
 
 
 def load(path: str | os.PathLike, mmap: bool = False) -> Word2Vec:
     """Load a native model folder saved by :meth:`Word2Vec.save`."""
     return Word2Vec.load(path, mmap=mmap)
-
-
-def _check_params(params: dict) -> None:
-    """A parameter that is not a Config field is an error naming it and what to use instead."""
-    for name in params:
-        if name in _CONFIG_FIELDS:
-            continue
-        if name in _RENAMED:
-            raise ConfigError(f"Word2Vec: {name!r} is gensim 3's name; use {_RENAMED[name]}=")
-        close = difflib.get_close_matches(name, sorted(_CONFIG_FIELDS) + ["compute_loss", "callbacks",
-                                                                         "trim_rule", "hashfxn", "comment"], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise ConfigError(f"Word2Vec got an unknown parameter {name!r}{hint} (see help(w2v.Word2Vec))")
 
 
 def _one_corpus(corpus_iterable, corpus_file, corpus=None):

@@ -123,14 +123,19 @@ def train(
             raise ConfigError("--phrases does not combine with --cluster: run `w2v phrases` first and train on its output")
         run.cluster(model, params, state, cluster, nodes, sync_words, read_vocab, save_vocab)
     if run.model.interrupted:
-        sch = run.model.schedule
-        extra = ["--cluster", cluster, "--nodes", str(run.nodes)] if cluster is not None else []
-        resume_cmd = " ".join(["w2v", "train", "--resume", str(ckpt), *corpus, "-o", str(output), *extra])
-        where = f"round {sch['job'] + 1} of " if cluster is not None else ""
-        print(f"interrupted in {where}epoch {sch['epoch'] + 1}/{sch['total']}; checkpoint written to {ckpt}\n"
-              f"resume with: {resume_cmd}", file=sys.stderr)
+        _tell_resume(run, corpus, output, ckpt, cluster)
         raise typer.Exit(128 + run.signum)
     _summary(run.model, output, run.seconds, quiet, json_out, tracker)
+
+
+def _tell_resume(run: "_Run", corpus: List[str], output: Path, ckpt: Path, cluster: str | None) -> None:
+    """Where an interrupted run stopped, and the command that resumes it."""
+    sch = run.model.schedule
+    extra = ["--cluster", cluster, "--nodes", str(run.nodes)] if cluster is not None else []
+    resume_cmd = " ".join(["w2v", "train", "--resume", str(ckpt), *corpus, "-o", str(output), *extra])
+    where = f"round {sch['job'] + 1} of " if cluster is not None else ""
+    print(f"interrupted in {where}epoch {sch['epoch'] + 1}/{sch['total']}; checkpoint written to {ckpt}\n"
+          f"resume with: {resume_cmd}", file=sys.stderr)
 
 
 def _cluster_state(resume: Path, cluster: str | None):

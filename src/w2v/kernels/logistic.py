@@ -116,3 +116,66 @@ def logistic_row(inp, r, out, targets, labels, ntargets, alpha, grad, gr, G):
             grad[gr, j] += g * u
             out[ti, j] = u + g * inp[r, j]
     return loss
+
+
+@njit(cache=True, nogil=True, fastmath=True, inline="always")
+def logistic_seq(inp, rows, nrows, out, targets, labels, ntargets, alpha, grad, U, O):
+    """``nrows`` input rows against ``ntargets`` targets in word2vec C's order: each target's
+    row is updated by one input row before the next input row is scored against it (no stale
+    scores), and each input row's gradient is taken from the target rows as that row saw them.
+
+    word2vec C goes input row by input row along the targets; here the targets go four at a
+    time, copied into ``U`` (scratch of shape (4, d), with ``O`` keeping the copies as read),
+    and the input rows pass over them in order. For each target that is the same sequence of
+    scores and updates as C's (the input rows' own updates are applied by the caller after the
+    step, as C applies them after each context; the orders differ only where an input row
+    repeats within a step). The target rows stay in L1 across the batch and are written back
+    once, as their change, so a row another thread moved meanwhile keeps that move.
+    ``targets`` holds valid indices up to the next multiple of four. Returns the loss."""
+    d = inp.shape[1]
+    nt = (ntargets + 3) & ~3
+    loss = 0.0
+    for t in range(0, nt, 4):
+        t0 = targets[t]
+        t1 = targets[t + 1]
+        t2 = targets[t + 2]
+        t3 = targets[t + 3]
+        for j in range(d):
+            U[0, j] = out[t0, j]
+            U[1, j] = out[t1, j]
+            U[2, j] = out[t2, j]
+            U[3, j] = out[t3, j]
+        for j in range(d):
+            O[0, j] = U[0, j]
+            O[1, j] = U[1, j]
+            O[2, j] = U[2, j]
+            O[3, j] = U[3, j]
+        for b in range(nrows):
+            r = rows[b]
+            s0, s1, s2, s3 = dot4(U, 0, 1, 2, 3, inp, r)
+            g1 = np.float32(0.0)
+            g2 = np.float32(0.0)
+            g3 = np.float32(0.0)
+            ls, g0 = _gradient(s0, labels[t], alpha)
+            loss += ls
+            if t + 1 < ntargets:
+                ls, g1 = _gradient(s1, labels[t + 1], alpha)
+                loss += ls
+            if t + 2 < ntargets:
+                ls, g2 = _gradient(s2, labels[t + 2], alpha)
+                loss += ls
+            if t + 3 < ntargets:
+                ls, g3 = _gradient(s3, labels[t + 3], alpha)
+                loss += ls
+            for j in range(d):
+                v = inp[r, j]
+                grad[b, j] += g0 * U[0, j] + g1 * U[1, j] + g2 * U[2, j] + g3 * U[3, j]
+                U[0, j] += g0 * v
+                U[1, j] += g1 * v
+                U[2, j] += g2 * v
+                U[3, j] += g3 * v
+        for q in range(min(4, ntargets - t)):
+            tq = targets[t + q]
+            for j in range(d):
+                out[tq, j] += U[q, j] - O[q, j]
+    return loss

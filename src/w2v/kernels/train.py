@@ -6,16 +6,17 @@ frequent words (afresh every epoch), then for each position draw a shrunk window
 
 - skip-gram: with negative sampling, the window's context rows form a batch that predicts the
   centre word against one shared set of noise words (HogBatch); each context row then gets its
-  gradient. With hierarchical softmax the contexts go one at a time, as in word2vec C: the top
-  inner nodes lie on every word's path, and updating them once per window from stale scores
-  cost 1.2-1.5 analogy points on devmix (0.080-0.084 against 0.096-0.099 one at a time).
+  gradient. With hierarchical softmax every score sees the path node as the previous context
+  left it, as in word2vec C (the top inner nodes lie on every word's path, and updating them
+  once per window from stale scores cost analogy accuracy, see docs/benchmarks.md); the path
+  nodes go four at a time through the window's contexts (``logistic_seq``), which is C's order
+  for each node. For negative sampling that order measured worse than the shared batch.
 - CBOW: the mean (or sum) of the context rows predicts the centre word; the gradient of the
   mean is added in full to every context row, as word2vec C and gensim do.
 
-Output rows are random reads (about 120 ns each from L3 or memory on this kind of machine,
-against ~25 ns of arithmetic), so the noise words of position i+1 are drawn while position i
-trains and their rows, the next centre's row and the context row entering the window are
-prefetched.
+Output rows are random reads, slow next to the arithmetic done with them (figures in
+docs/benchmarks.md), so the noise words of position i+1 are drawn while position i trains and
+their rows, the next centre's row and the context row entering the window are prefetched.
 
 The learning rate falls linearly from ``alpha_start`` to ``alpha_end`` across the job.
 ``stats`` receives [loss sum, predictions, in-vocabulary words read, words trained].
@@ -26,7 +27,7 @@ from numba import njit
 
 from .common import next_float, next_u64, prefetch_row, splitmix64
 from .hs import hs_targets
-from .logistic import logistic_row, logistic_rows
+from .logistic import logistic_row, logistic_rows, logistic_seq
 from .ns import ns_targets
 from .softmax import softmax_step
 
@@ -62,6 +63,8 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
     hs_tg = np.empty(hs_len + 3, dtype=np.int64)
     hs_lb = np.empty(hs_len + 3, dtype=np.int32)
     G = np.empty((span + 3, max(nsn, hs_len) + 3), dtype=np.float32)   # the step's gradients
+    U = np.empty((4, d), dtype=np.float32)   # target rows in flight (logistic_seq)
+    O = np.empty((4, d), dtype=np.float32)
     hbuf = np.zeros((1, d), dtype=np.float32)
     hrow = np.zeros(1, dtype=np.int64)
     sm_scores = np.empty((span if use_softmax else 0, out_sm.shape[0] if use_softmax else 0), dtype=np.float32)
@@ -154,9 +157,8 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                 if use_hs:
                     nh = hs_targets(word, hs_points, hs_codes, hs_lengths, hs_tg, hs_lb)
                     _pad(hs_tg, nh)
-                    if sg:  # one context at a time: every path node is shared by many words
-                        for r in range(nrows):
-                            loss += logistic_row(syn0, rows[r], out_hs, hs_tg, hs_lb, nh, alpha, grad, r, G[0])
+                    if sg:  # in word2vec C's order: every path node is shared by many words
+                        loss += logistic_seq(syn0, rows, nrows, out_hs, hs_tg, hs_lb, nh, alpha, grad, U, O)
                     else:
                         loss += logistic_row(hbuf, 0, out_hs, hs_tg, hs_lb, nh, alpha, grad, 0, G[0])
                 if use_softmax:
