@@ -22,11 +22,12 @@ from typing import Callable, Iterator
 
 import numpy as np
 
-from .corpus import Block, IdSource
+from .corpus import MAX_SENTENCE, Block, IdSource
 from .vocab import prune_threshold
 
 SEP = -1  # end of sentence in the id stream
 OOV = -2  # a token outside a fixed vocabulary
+_REACH = 2 * MAX_SENTENCE  # a separator lies within MAX_SENTENCE + 1 entries of any position
 
 
 @dataclass
@@ -265,9 +266,9 @@ def job_bounds(stream: np.ndarray, target: int) -> list[tuple[int, int]]:
     while start < n:
         end = min(n, start + target)
         if end < n:
-            window = np.asarray(stream[end - 1: min(n, end + 20_001)])
+            window = np.asarray(stream[end - 1: min(n, end + _REACH + 1)])
             hits = np.flatnonzero(window == SEP)
-            end = end + int(hits[0]) if len(hits) else min(n, end + 20_000)
+            end = end + int(hits[0]) if len(hits) else min(n, end + _REACH)
         bounds.append((start, end))
         start = end
     return bounds
