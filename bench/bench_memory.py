@@ -5,9 +5,8 @@
     python bench/bench_memory.py count /work/data/devmix.txt
     python bench/bench_memory.py prune --max-vocab 1000000 --lines 200000   # 20M distinct tokens
 
-``train`` runs ``w2v train`` (CBOW, sample 1e-4, min-count 5, 5 epochs, 2 threads), also with
-``W2V_KEEP_LLVM_PAGES=1`` (LLVM's code left mapped, see w2v.pages) and, given ``--gensim``, the
-same run in gensim. ``count`` runs the counting pass alone, with the byte engine and the Python
+``train`` runs ``w2v train`` (CBOW, sample 1e-4, min-count 5, 5 epochs, 2 threads) and, given
+``--gensim``, the same run in gensim. ``count`` runs the counting pass alone, with the byte engine and the Python
 one. The table gives the peak RSS (the kernel's ru_maxrss of the process), the peak of its
 anonymous (private) memory and of its file-backed pages (sampled every 5 ms), and CPU seconds.
 
@@ -80,8 +79,6 @@ def train(p) -> None:
     rows = []
     for rep in range(p.repeat):
         rows.append((f"w2v train ({rep + 1})", measure(cmd)))
-        rows.append((f"w2v train, LLVM pages kept ({rep + 1})",
-                     measure(cmd, dict(os.environ, W2V_KEEP_LLVM_PAGES="1"))))
         if p.gensim:
             rows.append((f"gensim 4.4.0 ({rep + 1})", measure([p.gensim, "-c", _GENSIM.format(corpus=p.corpus, out=out)])))
     table(rows)

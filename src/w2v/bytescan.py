@@ -27,7 +27,6 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from . import pages
 from .corpus import MAX_SENTENCE
 from .kernels import count as k
 from .vocab import prune_threshold
@@ -117,11 +116,10 @@ def warm() -> None:
     global _warm
     if _warm:
         return
-    with pages.trimming():
-        counter = ByteCounter(None, 1)
-        counter.count(b"w\xc3\xa9 w x\n")
-        counter.table.prune(1)  # compact, rehash
-        ByteCounter(["w"], 1).count(b"w v\n")  # a frozen table (insert_words)
+    counter = ByteCounter(None, 1)
+    counter.count(b"w\xc3\xa9 w x\n")
+    counter.table.prune(1)  # compact, rehash
+    ByteCounter(["w"], 1).count(b"w v\n")  # a frozen table (insert_words)
     _warm = True
 
 

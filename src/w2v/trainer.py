@@ -378,8 +378,7 @@ class Session:
     def _put(self, job: Job) -> None:
         if not self._warm:  # load the kernel for this piece's type before the threads need it
             self._warm = True
-            with pages.trimming():
-                self.kernel.run(job.piece, job.lo, job.lo, job.alpha0, job.alpha1, job.seed)
+            self.kernel.run(job.piece, job.lo, job.lo, job.alpha0, job.alpha1, job.seed)
         while True:
             try:
                 self._queue.put(job, timeout=self.poll)

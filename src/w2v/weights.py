@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from . import RULE_DISCARD, RULE_KEEP, pages
+from . import RULE_DISCARD, RULE_KEEP
 from .config import Config
 from .huffman import Huffman
 from .modelfile import UNUSED
@@ -112,11 +112,11 @@ def tables(cfg: Config, vocab: Vocab, huffman: Huffman, remap: np.ndarray) -> Ta
 
 def warm_kernel(cfg: Config) -> None:
     """Load the training kernel for ``cfg`` now (on a two-word model), while the process is small:
-    numba maps most of LLVM's code while it loads a kernel (see :mod:`w2v.pages`)."""
+    the first job then starts at once, and loading (which maps much of LLVM) peaks before the
+    corpus and the weights are in memory."""
     vocab = Vocab(["a", "b"], np.array([2, 1], dtype=np.int64))
     weights, huffman = initial(cfg, vocab)
     piece = np.zeros(1, dtype=np.int32)
     piece.flags.writeable = False  # the type of a piece of the memory-mapped id stream
-    with pages.trimming():
-        Kernel(weights, tables(cfg, vocab, huffman, np.arange(2, dtype=np.int32)), KernelParams.from_config(cfg)
-               ).run(piece, 0, 0, 0.0, 0.0, 0)
+    Kernel(weights, tables(cfg, vocab, huffman, np.arange(2, dtype=np.int32)), KernelParams.from_config(cfg)
+           ).run(piece, 0, 0, 0.0, 0.0, 0)

@@ -10,7 +10,3 @@
 - ``train``:    the skeleton: sentences, subsampling, window, the input side (skip-gram rows or
   the CBOW mean), calling the losses above.
 """
-
-from .. import pages
-
-pages.load_llvm()  # before numba: its pages go before numba's modules add to the process
