@@ -1,11 +1,11 @@
-"""Hierarchical softmax and the full softmax: the tree, the probabilities, the gradients, training."""
+"""Hierarchical softmax and the full softmax: the tree, the probabilities, the gradients, training
+(the full softmax's block step has its own tests in test_softmax_block.py)."""
 
 import numpy as np
 import pytest
 from conftest import entropy_bits, expected_code_length, run_kernel, sigmoid
 
 from w2v.huffman import Huffman
-from w2v.kernels.softmax import softmax_step
 from w2v.model import Word2Vec
 
 ZIPF = np.array(sorted((10_000 / np.arange(1, 301) ** 1.1).astype(np.int64) + 1, reverse=True))
@@ -56,39 +56,6 @@ def test_probabilities_over_all_words_sum_to_one(kw):
     assert total == pytest.approx(1.0, abs=1e-5)
     top = m.predict_output_word(["w1", "w3"], topn=3)
     assert len(top) == 3 and top[0][1] >= top[1][1] >= top[2][1]
-
-
-def _sm_loss(V, U, word):
-    s = V @ U.T
-    return float(np.sum(np.logaddexp.reduce(s, axis=1) - s[:, word]))
-
-
-@pytest.mark.parametrize("nrows", [1, 3])
-def test_softmax_update_is_minus_alpha_times_gradient(nrows):
-    rng = np.random.default_rng(3)
-    Vn, d, word, alpha = 7, 5, 4, np.float32(0.1)
-    inp = rng.normal(0, 0.5, (nrows, d)).astype(np.float32)
-    out = rng.normal(0, 0.5, (Vn, d)).astype(np.float32)
-    V64, U64 = inp.astype(np.float64), out.astype(np.float64)
-    eps = 1e-6
-    gV = np.zeros_like(V64)
-    gU = np.zeros_like(U64)
-    for arr, g in ((V64, gV), (U64, gU)):
-        for idx in np.ndindex(arr.shape):
-            old = arr[idx]
-            arr[idx] = old + eps
-            hi = _sm_loss(V64, U64, word)
-            arr[idx] = old - eps
-            lo = _sm_loss(V64, U64, word)
-            arr[idx] = old
-            g[idx] = (hi - lo) / (2 * eps)
-    grad = np.zeros((nrows, d), np.float32)
-    before = out.copy()
-    loss = softmax_step(inp, np.arange(nrows, dtype=np.int64), nrows, out, word, alpha, grad,
-                        np.zeros((nrows, Vn), np.float32))
-    assert loss == pytest.approx(_sm_loss(V64, U64, word), rel=1e-5)
-    np.testing.assert_allclose(grad, -alpha * gV, rtol=1e-4, atol=1e-6)
-    np.testing.assert_allclose(out - before, -alpha * gU, rtol=1e-4, atol=1e-6)
 
 
 @pytest.mark.parametrize("sg", [1, 0])

@@ -13,6 +13,8 @@ frequent words (afresh every epoch), then for each position draw a shrunk window
   for each node. For negative sampling that order measured worse than the shared batch.
 - CBOW: the mean (or sum) of the context rows predicts the centre word; the gradient of the
   mean is added in full to every context row, as word2vec C and gensim do.
+- the full softmax gathers the input rows of several positions into a block and trains the
+  block as matrix products (kernels/softmax.py).
 
 Output rows are random reads, slow next to the arithmetic done with them (figures in
 docs/benchmarks.md), so the noise words of position i+1 are drawn while position i trains and
@@ -29,7 +31,7 @@ from .common import next_float, next_u64, prefetch_row, splitmix64
 from .hs import hs_targets
 from .logistic import logistic_row, logistic_rows, logistic_seq
 from .ns import ns_targets
-from .softmax import softmax_step
+from .softmax import block_add, block_flush, new_block
 
 from ..corpus import MAX_SENTENCE
 
@@ -66,8 +68,7 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
     U = np.empty((4, d), dtype=np.float32)   # target rows in flight (logistic_seq)
     O = np.empty((4, d), dtype=np.float32)
     hbuf = np.zeros((1, d), dtype=np.float32)
-    hrow = np.zeros(1, dtype=np.int64)
-    sm_scores = np.empty((span if use_softmax else 0, out_sm.shape[0] if use_softmax else 0), dtype=np.float32)
+    sm_block = new_block(out_sm.shape[0], d, window, sg, use_softmax)   # positions gathered for the softmax
 
     loss = 0.0
     n_pred = 0.0
@@ -129,10 +130,13 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                 if j != i:
                     rows[nrows] = sent[j]
                     nrows += 1
-            if nrows > 0:
+            if nrows > 0 and use_softmax:  # a block of positions at a time (see softmax.py)
+                loss += block_add(sm_block, syn0, out_sm, sg, cbow_mean, rows, nrows, word, alpha)
+                n_pred += nrows if sg else 1
+            elif nrows > 0:
                 _pad(rows, nrows)
                 if sg:  # the window's rows are the batch; each gets its own gradient
-                    inp, irows, nb = syn0, rows, nrows
+                    nb = nrows
                 else:   # the context mean (or sum) is a batch of one row
                     for k in range(d):
                         hbuf[0, k] = np.float32(0.0)
@@ -144,7 +148,7 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                         inv = np.float32(1.0 / nrows)
                         for k in range(d):
                             hbuf[0, k] *= inv
-                    inp, irows, nb = hbuf, hrow, 1
+                    nb = 1
                 for r in range(nb):
                     for k in range(d):
                         grad[r, k] = np.float32(0.0)
@@ -161,8 +165,6 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                         loss += logistic_seq(syn0, rows, nrows, out_hs, hs_tg, hs_lb, nh, alpha, grad, U, O)
                     else:
                         loss += logistic_row(hbuf, 0, out_hs, hs_tg, hs_lb, nh, alpha, grad, 0, G[0])
-                if use_softmax:
-                    loss += softmax_step(inp, irows, nb, out_sm, word, alpha, grad, sm_scores)
                 n_pred += nb
                 if sg:
                     for r in range(nrows):
@@ -175,6 +177,8 @@ def train_job(stream, start, end, remap, keep, syn0, out_ns, out_hs, out_sm,
                         for k in range(d):
                             syn0[w, k] += grad[0, k]
             cur = nxt
+    if use_softmax:
+        loss += block_flush(sm_block, syn0, out_sm, sg)
     stats[0] += loss
     stats[1] += n_pred
     stats[2] += seen
