@@ -9,6 +9,11 @@ is measured for every tool's vectors with one evaluator (gensim's, the reference
 name): analogy accuracy on the 30,000 most frequent words, Spearman on WordSim-353 and
 SimLex-999. word2vec C takes no seed: its runs differ by thread timing.
 
+``gensim`` is ``Word2Vec(LineSentence(path), ...)``, whose learning rate falls with the
+sentences read; ``gensim-words`` builds the vocabulary and then trains with ``total_words``, so
+its rate falls with the words read, as word2vec C's and w2v's do; ``gensim-corpus_file`` is
+gensim's ``corpus_file`` mode.
+
 ``--variant NAME="ARGS"`` adds a w2v run with extra command-line arguments (an experiment
 beside the default), e.g. ``--variant minalpha="--min-alpha 0.005"``.
 
@@ -53,6 +58,10 @@ kw = dict(vector_size=int(dim), window=int(win), negative=int(neg), hs=int(hs), 
           min_count=int(mc), epochs=int(ep), workers=int(thr), sg=int(sg), alpha=float(alpha), seed=int(seed))
 if mode == "corpus_file":
     m = Word2Vec(corpus_file=corpus, **kw)
+elif mode == "words":  # the rate decays with words read, not sentences
+    m = Word2Vec(**kw)
+    m.build_vocab(LineSentence(corpus))
+    m.train(LineSentence(corpus), total_words=m.corpus_total_words, epochs=m.epochs)
 else:
     m = Word2Vec(LineSentence(corpus), **kw)
 m.wv.save_word2vec_format(out, binary=True)
@@ -88,7 +97,7 @@ def commands(tool: str, cfg: dict, p: argparse.Namespace, corpus: Path, out: Pat
                 str(p.min_count), "--epochs", str(p.epochs), "--threads", str(p.threads), "--alpha",
                 str(cfg["alpha"]), "--seed", str(seed), "-q", *shlex.split(p.variants.get(tool, ""))]
     if tool.startswith("gensim"):
-        mode = "corpus_file" if tool == "gensim-corpus_file" else "iterable"
+        mode = {"gensim-corpus_file": "corpus_file", "gensim-words": "words"}.get(tool, "iterable")
         return [str(Path(p.peers) / "bin" / "python"), "-c", GENSIM, str(corpus), str(out), str(cfg["sg"]),
                 str(cfg["hs"]), str(cfg["negative"]), str(cfg["alpha"]), str(p.dim), str(p.window), str(p.sample),
                 str(p.min_count), str(p.epochs), str(p.threads), mode, str(seed)]
@@ -144,7 +153,7 @@ def main() -> None:
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "data" / "devmix.txt.xz"))
     ap.add_argument("--configs", nargs="+", default=["sg-ns", "cbow-ns"], choices=list(CONFIGS))
     ap.add_argument("--tools", nargs="+", default=["w2v", "gensim", "word2vec-c"],
-                    choices=["w2v", "gensim", "gensim-corpus_file", "word2vec-c"])
+                    choices=["w2v", "gensim", "gensim-corpus_file", "gensim-words", "word2vec-c"])
     ap.add_argument("--variant", action="append", default=[], metavar='NAME="ARGS"',
                     help="an extra w2v run with these extra arguments (repeatable)")
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3], help="one run per seed and tool")

@@ -176,3 +176,14 @@ def test_train_with_phrases_gives_phrase_tokens(tmp_path):
     assert r.returncode == 0, r.stderr.decode()
     words = {line.split(" ", 1)[0] for line in out.read_text().splitlines()[1:]}
     assert any(w.count("_") >= 2 for w in words), sorted(w for w in words if "_" in w)
+
+
+def test_no_shuffle_trains_in_file_order(corpus, tmp_path):
+    d, _ = corpus
+    outs = []
+    for flag in ("--shuffle", "--no-shuffle"):
+        out = tmp_path / flag.strip("-")
+        r = run_w2v("train", d / "a.txt", "-o", out, "--dim", 8, "--epochs", 1, "--threads", 1, flag, "-q")
+        assert r.returncode == 0, r.stderr.decode()
+        outs.append(json.loads((out / "config.json").read_text())["config"]["shuffle"])
+    assert outs == [1, 0]

@@ -139,3 +139,79 @@ def test_empty_inputs(tmp_path):
     (tmp_path / "blank.txt").write_text("  \n\n \t \n")
     with pytest.raises(InputError, match="empty"):
         Word2Vec(str(tmp_path / "blank.txt"))
+
+
+# -- the job order ----------------------------------------------------------------------------
+
+def _schedule_jobs(shuffle, epochs=3, seed=7):
+    """Jobs of a schedule over two pieces, as (piece number, job)."""
+    from w2v.trainer import Job, Schedule
+
+    rng = np.random.default_rng(0)
+    pieces = []
+    for n in (5000, 3000):  # two pieces of sentences of 1-40 tokens, each ending a sentence
+        lengths = rng.integers(1, 40, n // 20)
+        pieces.append(np.concatenate([np.append(np.arange(k, dtype=np.int32), -1) for k in lengths]))
+    total = sum(len(p) for p in pieces)
+    sch = Schedule(lambda epoch: iter(pieces), total, epochs, 0.05, 0.0001, seed, 200, shuffle=shuffle)
+    jobs = [j for j in sch.jobs(0, epochs) if isinstance(j, Job)]
+    number = {id(p): k for k, p in enumerate(pieces)}
+    return sch, [(number[id(j.piece)], j) for j in jobs], len(pieces[0]), total
+
+
+def test_job_order_is_a_fixed_permutation_per_seed_epoch_and_piece():
+    from w2v.trainer import job_order
+
+    a = job_order(50, seed=1, epoch=0, piece=0)
+    assert sorted(a) == list(range(50)) and a != list(range(50))
+    assert a == job_order(50, seed=1, epoch=0, piece=0)
+    assert a != job_order(50, seed=1, epoch=1, piece=0) and a != job_order(50, seed=2, epoch=0, piece=0)
+    assert a != job_order(50, seed=1, epoch=0, piece=0, rank=1)
+    assert job_order(0, 1, 0, 0) == [] and job_order(1, 1, 0, 0) == [0]
+
+
+def test_shuffled_epochs_train_every_job_once_with_a_smooth_rate():
+    sch, plain, first_len, total = _schedule_jobs(shuffle=False)
+    _, mixed, _, _ = _schedule_jobs(shuffle=True)
+    for e in range(3):
+        ours = [(p, j.lo, j.hi) for p, j in mixed if j.epoch == e]
+        theirs = [(p, j.lo, j.hi) for p, j in plain if j.epoch == e]
+        assert sorted(ours) == sorted(theirs) and ours != theirs  # the same jobs, another order
+        assert [t[0] for t in ours] == sorted(t[0] for t in ours)  # pieces stay in order
+        assert [j.index for _, j in mixed if j.epoch == e] == list(range(len(ours)))
+    orders = [[(p, j.lo) for p, j in mixed if j.epoch == e] for e in range(3)]
+    assert orders[0] != orders[1] != orders[2]  # drawn afresh each epoch
+    jobs = [j for _, j in mixed]
+    for a, b in zip(jobs, jobs[1:]):  # the rate follows the entries queued, whatever the order
+        assert b.alpha0 == pytest.approx(a.alpha1) and b.alpha0 < a.alpha0
+    assert jobs[0].alpha0 == 0.05 and jobs[-1].alpha1 == pytest.approx(0.0001)
+    # corpus order: the rate at a job's first entry of the stream, as before shuffling existed
+    for p, j in plain:
+        at = j.epoch * total + (first_len if p else 0) + j.lo
+        assert j.alpha0 == sch.alpha(at / sch.span)
+    assert [j.seed for j in jobs] == [j.seed for _, j in plain]  # seeds by the job's place in the epoch
+
+
+def test_shuffle_changes_the_vectors_not_the_counts_and_is_a_setting():
+    sents = _small()
+    kw = dict(sg=0, vector_size=16, min_count=2, epochs=2, workers=1, seed=5, batch_words=1000)
+    on, off = Word2Vec(sents, **kw), Word2Vec(sents, shuffle=0, **kw)
+    assert on.config.shuffle == 1 and off.config.shuffle == 0
+    assert not np.array_equal(on.weights.syn0, off.weights.syn0)
+    assert on.history[0].words == off.history[0].words
+    again = Word2Vec(sents, shuffle=0, **kw)
+    assert np.array_equal(off.weights.syn0, again.weights.syn0)
+    with pytest.raises(ConfigError, match="shuffle"):
+        Word2Vec(sents, shuffle=2, **kw)
+
+
+def test_models_saved_before_shuffling_load_in_corpus_order(tmp_path):
+    import json
+
+    m = Word2Vec(_small(100), vector_size=8, min_count=2, epochs=1, workers=1)
+    m.save(tmp_path / "m")
+    cfile = tmp_path / "m" / "config.json"
+    meta = json.loads(cfile.read_text())
+    del meta["config"]["shuffle"]
+    cfile.write_text(json.dumps(meta))
+    assert load(tmp_path / "m").config.shuffle == 0

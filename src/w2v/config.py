@@ -40,6 +40,7 @@ class Config:
     seed: int = 1
     batch_words: int = 32_768
     shrink_windows: int = 1              # 0: the window is always `window` words (gensim's option)
+    shuffle: int = 1                     # jobs in a new random order each epoch; 0: corpus order (C, gensim)
     max_final_vocab: int | None = None  # raise min_count until at most this many words remain
     sorted_vocab: int = 1                # 0: rows in order of first appearance, not by count
     null_word: int = 0                   # 1: add the word "\0" (count 1) at the end of the vocabulary
@@ -95,7 +96,7 @@ class Config:
         if self.max_final_vocab is not None:
             need(is_int(self.max_final_vocab) and self.max_final_vocab >= 1,
                  f"max_final_vocab must be a positive integer or None, got {self.max_final_vocab!r}")
-        for name in ("sg", "hs", "cbow_mean", "softmax", "shrink_windows", "sorted_vocab", "null_word"):
+        for name in ("sg", "hs", "cbow_mean", "softmax", "shrink_windows", "shuffle", "sorted_vocab", "null_word"):
             v = getattr(self, name)
             need(v in (0, 1, True, False), f"{name} must be 0 or 1, got {v!r}")
             setattr(self, name, int(v))

@@ -16,7 +16,7 @@ CONFIG_FIELDS = frozenset(f.name for f in dataclasses.fields(Config))
 _RENAMED = {"size": "vector_size", "iter": "epochs"}  # gensim 3 names
 # Config fields a gensim user may set on the model between calls (the others shape the weights).
 _SETTABLE = ("alpha", "min_alpha", "epochs", "workers", "window", "sample", "min_count", "max_final_vocab",
-             "batch_words", "seed", "ns_exponent", "cbow_mean", "max_vocab_size", "sorted_vocab")
+             "batch_words", "seed", "ns_exponent", "cbow_mean", "max_vocab_size", "sorted_vocab", "shuffle")
 
 
 def _config_property(name: str) -> property:

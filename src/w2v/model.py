@@ -96,7 +96,8 @@ class Word2Vec:
     Parameters use gensim's names: ``vector_size``, ``window``, ``min_count`` (0 keeps every
     word), ``max_vocab_size``, ``max_final_vocab``, ``sample``, ``sg``, ``hs``, ``negative``,
     ``ns_exponent``, ``cbow_mean``, ``alpha``, ``min_alpha``, ``epochs``, ``workers``, ``seed``,
-    ``batch_words``, ``sorted_vocab``, ``null_word``, ``shrink_windows``; plus ``softmax`` (exact softmax) and
+    ``batch_words``, ``sorted_vocab``, ``null_word``, ``shrink_windows``; plus ``softmax`` (exact softmax),
+    ``shuffle`` (1: each epoch trains its jobs in a new random order; 0: in corpus order) and
     ``sample_formula`` (``"c"``, word2vec C's and gensim's, or ``"paper"``). gensim's
     ``trim_rule`` and ``callbacks`` apply to the training this call starts; ``compute_loss``,
     ``hashfxn`` and ``comment`` are accepted (the loss is always computed; initial vectors come

@@ -87,7 +87,10 @@ def _read(cls: type, folder: Path, mmap: bool) -> "Word2Vec":
                          " load vectors with w2v.KeyedVectors.load")
     if meta.get("w2v_format") != NATIVE_FORMAT:
         raise InputError(f"{cfile}: unsupported w2v_format {meta.get('w2v_format')!r}")
-    cfg = Config.from_dict(meta.get("config"), where=str(cfile))
+    saved = meta.get("config")
+    if isinstance(saved, dict) and "shuffle" not in saved:  # saved before jobs were shuffled: corpus order
+        saved = {**saved, "shuffle": 0}
+    cfg = Config.from_dict(saved, where=str(cfile))
     words, counts, syn0 = formats.read_native_vectors(folder, mmap=mmap)
     V, d = len(words), cfg.vector_size
     if syn0.shape != (V, d):

@@ -3,9 +3,10 @@
 Three pieces, each with one job:
 
 - :class:`Schedule` (pure): the corpus is an id stream (see :mod:`w2v.stream`) cut into jobs of
-  about ``batch_words`` entries; everything a job needs is fixed by its place in the run, not by
-  timing: its learning rate (linear from ``alpha`` to ``min_alpha`` over the position in the
-  whole run) and its random seed (from (seed, epoch, job number)).
+  about ``batch_words`` entries, trained each epoch in a fresh random order (``shuffle``, the
+  default) or in corpus order; everything a job needs is fixed by its place in the run, not by
+  timing: its learning rate (linear from ``alpha`` to ``min_alpha`` over the words trained so
+  far in the whole run) and its random seed (from (seed, epoch, job number)).
 - :class:`Ledger`: the float64 sums of loss and counts per epoch, the jobs done and skipped,
   added under a lock after each job (exact whatever the number of threads); it builds
   :class:`EpochStats` and knows where a stopped run resumes.
@@ -141,6 +142,26 @@ def job_seed(seed: int, epoch: int, job: int, rank: int = 0) -> int:
             + rank * 0xA24BAED4963EE407) & _MASK
 
 
+def _mix(x: int) -> int:
+    """splitmix64's finaliser: a well-scrambled 64-bit value of ``x``."""
+    x = (x + 0x9E3779B97F4A7C15) & _MASK
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _MASK
+    return x ^ (x >> 31)
+
+
+def job_order(n: int, seed: int, epoch: int, piece: int, rank: int = 0) -> list[int]:
+    """A random order of ``n`` jobs (Fisher-Yates on splitmix64), fixed by (seed, epoch, piece,
+    rank) and independent of the NumPy version, so runs and resumes repeat it exactly."""
+    state = job_seed(seed, epoch, piece, rank) ^ 0x5851F42D4C957F2D
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        state = (state + 0x9E3779B97F4A7C15) & _MASK
+        j = _mix(state) % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
 def alpha_at(frac: float, alpha: float, min_alpha: float) -> float:
     return alpha - (alpha - min_alpha) * min(max(frac, 0.0), 1.0)
 
@@ -149,11 +170,14 @@ class Schedule:
     """Every job of a run of ``total_epochs`` passes over a stream of ``stream_len`` entries.
 
     ``pieces(epoch)`` yields the epoch's stream in pieces that end at sentence boundaries; each is
-    cut into jobs of about ``batch_words`` entries. Pure: the same arguments give the same jobs.
-    ``rank`` mixes a distributed worker's number into the seeds (0: a local run's)."""
+    cut into jobs of about ``batch_words`` entries. With ``shuffle`` the jobs of a piece (16M
+    entries of an id file: the whole of most corpora) go in a random order drawn afresh each
+    epoch, otherwise in stream order. The learning rate follows the entries queued so far, so it
+    falls as smoothly either way. Pure: the same arguments give the same jobs. ``rank`` mixes a
+    distributed worker's number into the seeds (0: a local run's)."""
 
     def __init__(self, pieces: Callable[[int], Iterable[np.ndarray]], stream_len: int, total_epochs: int,
-                 alpha: float, min_alpha: float, seed: int, batch_words: int, rank: int = 0):
+                 alpha: float, min_alpha: float, seed: int, batch_words: int, rank: int = 0, shuffle: bool = False):
         self.pieces = pieces
         self.stream_len = stream_len
         self.total_epochs = total_epochs
@@ -161,12 +185,13 @@ class Schedule:
         self.seed = seed
         self.batch_words = batch_words
         self.rank = rank
+        self.shuffle = bool(shuffle)
         self.span = max(1, total_epochs * stream_len)
 
     @classmethod
     def for_config(cls, cfg, pieces, stream_len: int, total_epochs: int, rank: int = 0) -> "Schedule":
         return cls(pieces, stream_len, total_epochs, cfg.start_alpha, cfg.min_alpha, cfg.seed, cfg.batch_words,
-                   rank)
+                   rank, cfg.shuffle)
 
     def alpha(self, frac: float) -> float:
         return alpha_at(frac, self.a0, self.a1)
@@ -181,13 +206,17 @@ class Schedule:
             base = epoch * self.stream_len
             first = start_job if epoch == first_epoch else 0
             job = offset = 0
-            for arr in self.pieces(epoch):
+            for p, arr in enumerate(self.pieces(epoch)):
                 bounds = job_bounds(arr, self.batch_words)
                 pages.drop_read(arr, 0, len(arr))  # finding the bounds mapped the piece; the jobs map it again
+                if self.shuffle:
+                    bounds = [bounds[k] for k in job_order(len(bounds), self.seed, epoch, p, self.rank)]
+                at = base + offset  # stream entries queued before this job
                 for lo, hi in bounds:
                     if job >= first:
-                        yield Job(epoch, job, arr, lo, hi, self.alpha((base + offset + lo) / self.span),
-                                  self.alpha((base + offset + hi) / self.span), job_seed(self.seed, epoch, job, self.rank))
+                        yield Job(epoch, job, arr, lo, hi, self.alpha(at / self.span),
+                                  self.alpha((at + hi - lo) / self.span), job_seed(self.seed, epoch, job, self.rank))
+                    at += hi - lo
                     job += 1
                 offset += len(arr)
             yield EpochEnd(epoch, max(0, job - first))

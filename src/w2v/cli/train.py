@@ -31,7 +31,7 @@ class SampleFormula(str, Enum):
 
 
 def _params(arch: Arch, loss: Loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,
-            sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum) -> dict:
+            sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum, shuffle=True) -> dict:
     from ..errors import ConfigError
 
     if negative is None:
@@ -43,7 +43,7 @@ def _params(arch: Arch, loss: Loss, dim, window, negative, ns_exponent, min_coun
         sample_formula=sample_formula.value, sg=int(arch == Arch.skipgram), hs=int(loss == Loss.hs),
         softmax=int(loss == Loss.softmax), negative=negative, ns_exponent=ns_exponent,
         cbow_mean=0 if cbow_sum else 1, alpha=alpha, min_alpha=min_alpha, epochs=epochs, workers=threads,
-        seed=seed,
+        seed=seed, shuffle=int(shuffle),
     )
 
 
@@ -68,6 +68,7 @@ def train(
     threads: Optional[int] = typer.Option(None, "--threads", "--workers", help="Worker threads [default: all cores]."),
     seed: int = typer.Option(1, "--seed", help="Random seed (one thread + same seed = identical vectors)."),
     cbow_sum: bool = typer.Option(False, "--cbow-sum", help="CBOW: sum the context vectors instead of averaging."),
+    shuffle: bool = typer.Option(True, "--shuffle/--no-shuffle", help="Train the corpus's jobs (~32k words each) in a new random order each epoch; --no-shuffle: in file order, as word2vec C and gensim."),
     save_vocab: Optional[Path] = typer.Option(None, "--save-vocab", help="Write the vocabulary ('word count' a line)."),
     read_vocab: Optional[Path] = typer.Option(None, "--read-vocab", help="Use this vocabulary file instead of counting."),
     phrases: int = typer.Option(0, "--phrases", help="Learn N passes of phrases (new_york) first and train on the phrased corpus."),
@@ -94,7 +95,7 @@ def train(
     from ..model import load
 
     params = _params(arch, loss, dim, window, negative, ns_exponent, min_count, max_vocab, sample,
-                     sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum)
+                     sample_formula, epochs, alpha, min_alpha, threads, seed, cbow_sum, shuffle)
     Config(**params)  # validate before touching the corpus
     if checkpoint_every is not None and checkpoint_every <= 0:
         raise ConfigError(f"--checkpoint-every must be a positive number of minutes, got {checkpoint_every}")
