@@ -162,11 +162,7 @@ def _scan_bytes(source, max_vocab_size, fixed_index, keep_ids, tmp_dir, progress
     from .bytescan import ByteCounter, count_chunks
 
     fixed = None if fixed_index is None else list(fixed_index)
-    rows = None
-    if fixed_index is not None:
-        rows = np.fromiter(fixed_index.values(), dtype=np.int64, count=len(fixed_index))
-        if np.array_equal(rows, np.arange(len(rows))):
-            rows = None  # entries are rows already
+    rows = None if fixed_index is None else _row_map(fixed_index)
     writer = IdWriter(tmp_dir) if keep_ids else None
     counter = ByteCounter(fixed, threads)
     write = None
@@ -203,6 +199,13 @@ def _scan_bytes(source, max_vocab_size, fixed_index, keep_ids, tmp_dir, progress
         n_stream=writer.n if writer is not None else 0,
         _index=fixed_index,
     )
+
+
+def _row_map(index: dict) -> np.ndarray | None:
+    """The rows of a fixed index in its key order (the byte counter's ids), or None where the
+    ids are the rows already."""
+    rows = np.fromiter(index.values(), dtype=np.int64, count=len(index))
+    return None if np.array_equal(rows, np.arange(len(rows))) else rows
 
 
 def _to_rows(ids: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -297,9 +300,7 @@ def _byte_stream_blocks(source, index: dict, threads: int | None) -> Iterator[np
     from .bytescan import ByteCounter, warm
 
     warm()
-    rows = np.fromiter(index.values(), dtype=np.int64, count=len(index))
-    if np.array_equal(rows, np.arange(len(rows))):
-        rows = None
+    rows = _row_map(index)
     counter = ByteCounter(list(index), threads)
     try:
         for chunk, _ in source.chunks():

@@ -8,14 +8,19 @@ each pair, with s = v . u and g = alpha * (label - sigmoid(s)):
     grad[b] += g * u          (the input side's update, applied by the caller)
     u       += g * v          (output rows are updated in place)
 
-Every score of a step is taken before any output row moves (for one input row against
-distinct targets, as a hierarchical-softmax path, that is exactly word2vec C's order; for a
-skip-gram window it is HogBatch's shared batch, Ji et al. 2016). So the scores are
-independent sums, and they are computed four at a time: a dot product of 100 floats is a chain
-of dependent additions (latency-bound, about 50 cycles), four of them side by side fill the
-vector units. The updates likewise add four rows' contributions to a row in one pass (one load
-and one store of it instead of four). Rows and targets are padded to a multiple of four by the
-caller with copies whose gradient is zero.
+Three steps differ in the order of scores and updates:
+
+- ``logistic_rows`` (skip-gram's window against shared noise words, HogBatch, Ji et al. 2016):
+  every score is taken before any output row moves.
+- ``logistic_row`` (one input row: CBOW's mean): the same, which for distinct targets (a
+  hierarchical-softmax path) is exactly word2vec C's order.
+- ``logistic_seq`` (skip-gram's window against a Huffman path): word2vec C's order, each target
+  row moved by one input row before the next is scored against it.
+
+Scores are computed four at a time: a dot product of 100 floats is a chain of dependent
+additions (latency-bound), four side by side fill the vector units. The updates likewise add
+four rows' contributions to a row in one pass. Rows and targets are padded to a multiple of
+four by the caller with copies whose gradient is zero.
 """
 
 import numpy as np
@@ -141,15 +146,10 @@ def logistic_seq(inp, rows, nrows, out, targets, labels, ntargets, alpha, grad, 
         t2 = targets[t + 2]
         t3 = targets[t + 3]
         for j in range(d):
-            U[0, j] = out[t0, j]
-            U[1, j] = out[t1, j]
-            U[2, j] = out[t2, j]
-            U[3, j] = out[t3, j]
-        for j in range(d):
-            O[0, j] = U[0, j]
-            O[1, j] = U[1, j]
-            O[2, j] = U[2, j]
-            O[3, j] = U[3, j]
+            O[0, j] = U[0, j] = out[t0, j]
+            O[1, j] = U[1, j] = out[t1, j]
+            O[2, j] = U[2, j] = out[t2, j]
+            O[3, j] = U[3, j] = out[t3, j]
         for b in range(nrows):
             r = rows[b]
             s0, s1, s2, s3 = dot4(U, 0, 1, 2, 3, inp, r)
